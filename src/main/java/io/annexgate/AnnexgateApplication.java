@@ -1,12 +1,41 @@
 package io.annexgate;
 
+import io.annexgate.config.P2pHttpArguments;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
+/** Annexgate: a server for git-annex's P2P protocol over HTTP. Takes git annex p2phttp's flags. */
 @SpringBootApplication
 public class AnnexgateApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(AnnexgateApplication.class, args);
+        P2pHttpArguments.Parsed parsed;
+        try {
+            parsed = P2pHttpArguments.parse(args, version());
+        } catch (IllegalArgumentException e) {
+            System.err.println("annexgate: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        switch (parsed) {
+            case P2pHttpArguments.Parsed.Print print -> System.out.println(print.text());
+            case P2pHttpArguments.Parsed.Run run ->
+                    SpringApplication.run(AnnexgateApplication.class, run.springArguments().toArray(String[]::new));
+        }
+    }
+
+    static String version() {
+        try (InputStream in = AnnexgateApplication.class.getResourceAsStream("/application.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("info.app.version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 }

@@ -1,0 +1,79 @@
+package io.annexgate.config;
+
+import io.annexgate.locking.MonotonicClock;
+import io.annexgate.locking.SystemMonotonicClock;
+import io.annexgate.metrics.AnnexgateMetrics;
+import io.annexgate.security.AccessPolicy;
+import io.annexgate.security.AuthSettings;
+import io.annexgate.security.Users;
+import io.annexgate.service.LocalRepositories;
+import io.annexgate.service.TargetRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the capabilities together from {@link AnnexgateProperties}. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AnnexgateProperties.class)
+public class AnnexgateConfiguration {
+
+    @Bean
+    MonotonicClock monotonicClock() {
+        return new SystemMonotonicClock();
+    }
+
+    @Bean
+    Clock wallClock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    AnnexgateMetrics annexgateMetrics(MeterRegistry registry) {
+        return new AnnexgateMetrics(registry);
+    }
+
+    @Bean
+    AccessPolicy accessPolicy(AnnexgateProperties properties, ConfigurableEnvironment environment) {
+        AnnexgateProperties.Auth a = properties.auth();
+        AuthSettings settings = new AuthSettings(a.wideopen(), a.unauthReadonly(), a.unauthAppendonly(),
+                a.unauthNolocking(), a.authenv(), a.authenvHttp());
+        return new AccessPolicy(settings, Users.fromEnvironment(userVariables(environment)));
+    }
+
+    /**
+     * {@code GIT_ANNEX_P2PHTTP_*} variables from every property source: the process environment as
+     * for git annex p2phttp, and also properties of that name (a mounted Secret, a test).
+     */
+    private static Map<String, String> userVariables(ConfigurableEnvironment environment) {
+        Map<String, String> found = new HashMap<>();
+        for (PropertySource<?> source : environment.getPropertySources()) {
+            if (source instanceof EnumerablePropertySource<?> e) {
+                for (String name : e.getPropertyNames()) {
+                    if (name.startsWith("GIT_ANNEX_P2PHTTP_")) {
+                        found.putIfAbsent(name, String.valueOf(e.getProperty(name)));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    @Bean(destroyMethod = "close")
+    LocalRepositories localRepositories(AnnexgateProperties properties, MonotonicClock monotonicClock, Clock wallClock,
+            AnnexgateMetrics metrics) {
+        return LocalRepositories.open(properties.repositoryOrWorkingDirectory(), properties.directories(),
+                properties.lockedfiles(), monotonicClock, wallClock, metrics);
+    }
+
+    @Bean
+    TargetRegistry targetRegistry(LocalRepositories repositories) {
+        return repositories;
+    }
+}

@@ -1,0 +1,58 @@
+package io.annexgate.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Every setting of the server under {@code annexgate.*}; the flags of {@code git annex p2phttp}
+ * are translated into these, so flags, properties and environment variables configure the same.
+ *
+ * @param port TCP port of the API ({@code --port})
+ * @param bind address to listen on ({@code --bind}); all addresses when empty
+ * @param socket Unix domain socket to listen on instead of TCP ({@code --socket})
+ * @param repository the repository to serve when no directories are given; the working directory by default
+ * @param directories serve every git-annex repository below these ({@code --directory})
+ * @param jobs concurrent repository work ({@code --jobs}, a number or {@code cpus})
+ * @param cpus CPU cores to use ({@code --cpus})
+ * @param lockedfiles content locks that may be held at once ({@code --lockedfiles})
+ * @param proxyconnections idle proxy connections kept ({@code --proxyconnections})
+ * @param clusterjobs concurrent node accesses per cluster request ({@code --clusterjobs})
+ */
+@ConfigurationProperties("annexgate")
+public record AnnexgateProperties(
+        @DefaultValue("9417") int port,
+        String bind,
+        Path socket,
+        Path repository,
+        @DefaultValue List<Path> directories,
+        String jobs,
+        Integer cpus,
+        @DefaultValue("100") int lockedfiles,
+        @DefaultValue("1") int proxyconnections,
+        @DefaultValue("1") int clusterjobs,
+        @DefaultValue Auth auth,
+        @DefaultValue Tls tls) {
+
+    /** The access flags. */
+    public record Auth(
+            boolean wideopen,
+            boolean unauthReadonly,
+            boolean unauthAppendonly,
+            boolean unauthNolocking,
+            boolean authenv,
+            boolean authenvHttp) { }
+
+    /** Built-in HTTPS from PEM files. */
+    public record Tls(String certfile, String privatekeyfile, @DefaultValue List<String> chainfiles) {
+
+        public boolean enabled() {
+            return certfile != null && !certfile.isBlank() && privatekeyfile != null && !privatekeyfile.isBlank();
+        }
+    }
+
+    public Path repositoryOrWorkingDirectory() {
+        return repository != null ? repository : Path.of("").toAbsolutePath();
+    }
+}

@@ -1,0 +1,70 @@
+package io.annexgate.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Derives Spring's web server settings from {@code annexgate.*}: the API port and address, and
+ * HTTPS from the PEM files p2phttp takes (a chain file is appended to the certificate).
+ */
+public class P2pHttpEnvironment implements EnvironmentPostProcessor {
+
+    static final String SOURCE = "annexgate-derived";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Map<String, Object> derived = new HashMap<>();
+        Binder binder = Binder.get(environment);
+        derived.put("server.port", environment.getProperty("annexgate.port", "9417"));
+        String bind = environment.getProperty("annexgate.bind");
+        if (bind != null && !bind.isBlank()) {
+            derived.put("server.address", bind);
+        }
+        String cert = environment.getProperty("annexgate.tls.certfile");
+        String key = environment.getProperty("annexgate.tls.privatekeyfile");
+        boolean certGiven = cert != null && !cert.isBlank();
+        boolean keyGiven = key != null && !key.isBlank();
+        if (certGiven != keyGiven) {
+            throw new IllegalStateException("You must use both --certfile and --privatekeyfile options to enable HTTPS.");
+        }
+        if (certGiven) {
+            List<String> chain = binder.bind("annexgate.tls.chainfiles", Bindable.listOf(String.class)).orElse(List.of());
+            derived.put("server.ssl.enabled", "true");
+            derived.put("server.ssl.certificate", "file:" + certificateWithChain(cert, chain));
+            derived.put("server.ssl.certificate-private-key", "file:" + Path.of(key).toAbsolutePath());
+        }
+        environment.getPropertySources().addFirst(new MapPropertySource(SOURCE, derived));
+    }
+
+    private static Path certificateWithChain(String cert, List<String> chain) {
+        Path certificate = Path.of(cert).toAbsolutePath();
+        if (chain.isEmpty()) {
+            return certificate;
+        }
+        try {
+            List<String> parts = new ArrayList<>();
+            parts.add(Files.readString(certificate));
+            for (String c : chain) {
+                parts.add(Files.readString(Path.of(c)));
+            }
+            Path combined = Files.createTempFile("annexgate-certificate", ".pem");
+            combined.toFile().deleteOnExit();
+            Files.writeString(combined, String.join("\n", parts));
+            return combined;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read certificate files", e);
+        }
+    }
+}

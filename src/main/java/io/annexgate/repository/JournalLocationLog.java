@@ -1,0 +1,82 @@
+package io.annexgate.repository;
+
+import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.protocol.Key;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The location log written the way git-annex writes it: the whole new file goes to
+ * {@code annex/journal/} (via {@code annex/othertmp/} and a rename) under {@code journal.lck},
+ * where every git-annex command reads it before the branch.
+ */
+public final class JournalLocationLog implements LocationLog {
+
+    private final AnnexRepository repository;
+    private final GitAnnexBranch branch;
+    private final Clock wallClock;
+    /** fcntl locks are per process: threads of this JVM take turns here first. */
+    private final ReentrantLock inProcess = new ReentrantLock();
+
+    public JournalLocationLog(AnnexRepository repository, GitAnnexBranch branch, Clock wallClock) {
+        this.repository = repository;
+        this.branch = branch;
+        this.wallClock = wallClock;
+    }
+
+    @Override
+    public void record(Key key, AnnexUuid uuid, boolean present) throws IOException {
+        String branchPath = LocationLogContent.branchPath(key, repository.branchHashLevels());
+        Path journalFile = repository.journalDir().resolve(LocationLogContent.journalFileName(branchPath));
+        inProcess.lock();
+        try (FileChannel lockChannel = FileChannel.open(repository.journalLock(),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock ignored = lockChannel.lock()) {
+            LocationLogContent current = LocationLogContent.parse(read(journalFile, branchPath));
+            Optional<LocationLogContent> updated = current.withStatus(uuid.value(), present ? '1' : '0', wallClock.instant());
+            if (updated.isPresent()) {
+                write(journalFile, updated.get().render());
+            }
+        } finally {
+            inProcess.unlock();
+        }
+    }
+
+    @Override
+    public boolean says(Key key, AnnexUuid uuid) throws IOException {
+        String branchPath = LocationLogContent.branchPath(key, repository.branchHashLevels());
+        Path journalFile = repository.journalDir().resolve(LocationLogContent.journalFileName(branchPath));
+        return LocationLogContent.parse(read(journalFile, branchPath)).isPresent(uuid.value());
+    }
+
+    private String read(Path journalFile, String branchPath) throws IOException {
+        try {
+            return Files.readString(journalFile, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return branch.read(branchPath).orElse("");
+        }
+    }
+
+    private void write(Path journalFile, String content) throws IOException {
+        Files.createDirectories(repository.otherTmpDir());
+        Files.createDirectories(journalFile.getParent());
+        Path tmp = repository.otherTmpDir().resolve(journalFile.getFileName());
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        try {
+            Files.move(tmp, journalFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, journalFile, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.annexgate.service;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** Content on its way to a client, of known size. */
+public interface ContentSource extends AutoCloseable {
+
+    /** Bytes a transfer from {@code offset} announces. */
+    long lengthFrom(long offset);
+
+    /**
+     * Sends from {@code offset} to the end; returns the bytes sent, fewer than announced when the
+     * content turned out invalid and {@code signalInvalidity} is on.
+     */
+    long transferTo(long offset, OutputStream out, boolean signalInvalidity) throws IOException;
+
+    /** Whether the content is present here, so its length is known before sending. */
+    default boolean isLocal() {
+        return true;
+    }
+
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,209 @@
+package io.annexgate.service;
+
+import io.annexgate.locking.LockRegistry;
+import io.annexgate.locking.LockRegistry.KeptLock;
+import io.annexgate.locking.MonotonicClock;
+import io.annexgate.metrics.AnnexgateMetrics;
+import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.protocol.Key;
+import io.annexgate.protocol.LockId;
+import io.annexgate.repository.AnnexRepository;
+import io.annexgate.repository.ContentLocks;
+import io.annexgate.repository.ContentLocks.RemovalLock;
+import io.annexgate.repository.ContentLocks.SharedContentLock;
+import io.annexgate.repository.LocationLog;
+import io.annexgate.repository.ObjectContent;
+import io.annexgate.repository.ObjectStore;
+import io.annexgate.repository.Reception;
+import io.annexgate.repository.StagedUpload;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The repository this server serves itself: protocol actions on its own object store and logs. */
+public final class LocalRepositoryTarget implements AnnexTarget {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalRepositoryTarget.class);
+    private static final List<AnnexUuid> NONE = List.of();
+
+    private final AnnexRepository repository;
+    private final ObjectStore store;
+    private final ContentLocks contentLocks;
+    private final LocationLog locationLog;
+    private final LockRegistry lockRegistry;
+    private final MonotonicClock monotonicClock;
+    private final Clock wallClock;
+    private final AnnexgateMetrics metrics;
+    /** Keys being received right now: a second upload of one of them is refused, as git-annex's transfer lock does. */
+    private final Set<String> receiving = ConcurrentHashMap.newKeySet();
+
+    public LocalRepositoryTarget(AnnexRepository repository, ObjectStore store, ContentLocks contentLocks,
+            LocationLog locationLog, LockRegistry lockRegistry, MonotonicClock monotonicClock, Clock wallClock,
+            AnnexgateMetrics metrics) {
+        this.repository = repository;
+        this.store = store;
+        this.contentLocks = contentLocks;
+        this.locationLog = locationLog;
+        this.lockRegistry = lockRegistry;
+        this.monotonicClock = monotonicClock;
+        this.wallClock = wallClock;
+        this.metrics = metrics;
+    }
+
+    public AnnexRepository repository() {
+        return repository;
+    }
+
+    @Override
+    public AnnexUuid uuid() {
+        return repository.uuid();
+    }
+
+    @Override
+    public Optional<ContentSource> get(Key key) throws IOException {
+        return store.open(key).map(LocalContent::new);
+    }
+
+    /** An object file being sent. */
+    private final class LocalContent implements ContentSource {
+        private final ObjectContent content;
+        private final AnnexgateMetrics.InFlight inFlight = metrics.download();
+
+        LocalContent(ObjectContent content) {
+            this.content = content;
+        }
+
+        @Override
+        public long lengthFrom(long offset) {
+            return content.lengthFrom(offset);
+        }
+
+        @Override
+        public long transferTo(long offset, OutputStream out, boolean signalInvalidity) throws IOException {
+            long sent = content.transferTo(offset, out, signalInvalidity);
+            metrics.bytesSent(sent);
+            return sent;
+        }
+
+        @Override
+        public void close() throws IOException {
+            inFlight.close();
+            content.close();
+        }
+    }
+
+    @Override
+    public boolean checkPresent(Key key) {
+        return store.contains(key);
+    }
+
+    @Override
+    public PutOutcome put(Upload upload) throws IOException {
+        Key key = upload.key();
+        if (store.contains(key)) {
+            return new PutOutcome.Stored(NONE);
+        }
+        if (upload.dataPresent()) {
+            return new PutOutcome.NotStored("data-present but not here", NONE);
+        }
+        String name = key.serialize();
+        if (!receiving.add(name)) {
+            throw new ProtocolFailure("transfer already in progress, or unable to take transfer lock");
+        }
+        try (AnnexgateMetrics.InFlight ignored = metrics.upload()) {
+            return receive(upload);
+        } finally {
+            receiving.remove(name);
+        }
+    }
+
+    private PutOutcome receive(Upload upload) throws IOException {
+        Key key = upload.key();
+        StagedUpload staged = StagedUpload.begin(key, store.stagingFile(key));
+        Reception reception = staged.receive(upload.offset(), upload.dataLength(), upload.body(), metrics::bytesReceived);
+        if (!(reception instanceof Reception.Complete)) {
+            log.debug("put of {} not stored: {}", key.serialize(), reception);
+            return new PutOutcome.NotStored(reception.getClass().getSimpleName().toLowerCase(), NONE);
+        }
+        if (!staged.verify()) {
+            staged.discard();
+            metrics.verificationFailed();
+            log.info("put of {} failed verification; partial content discarded", key.serialize());
+            return new PutOutcome.NotStored("verification", NONE);
+        }
+        store.commit(key, staged.staging());
+        locationLog.record(key, uuid(), true);
+        return new PutOutcome.Stored(NONE);
+    }
+
+    @Override
+    public PutOffsetOutcome putOffset(Key key) {
+        if (store.contains(key)) {
+            return new PutOffsetOutcome.AlreadyHave(NONE);
+        }
+        return new PutOffsetOutcome.Offset(store.stagedSize(key));
+    }
+
+    @Override
+    public RemoveOutcome remove(Key key, OptionalLong before) throws IOException {
+        if (!store.contains(key)) {
+            return new RemoveOutcome.Removed(NONE);
+        }
+        Optional<RemovalLock> removal = contentLocks.lockForRemoval(key);
+        if (removal.isEmpty()) {
+            return new RemoveOutcome.NotRemoved("locked", NONE);
+        }
+        try (RemovalLock ignored = removal.get()) {
+            if (before.isPresent() && monotonicClock.nowSeconds() >= before.getAsLong()) {
+                return new RemoveOutcome.NotRemoved("too late", NONE);
+            }
+            store.delete(key);
+            locationLog.record(key, uuid(), false);
+            return new RemoveOutcome.Removed(NONE);
+        }
+    }
+
+    @Override
+    public long timestamp() {
+        return monotonicClock.nowSeconds();
+    }
+
+    @Override
+    public LockOutcome lockContent(Key key) throws IOException {
+        if (lockRegistry.held() >= lockRegistry.limit()) {
+            metrics.lockRefused();
+            return new LockOutcome.NotLocked("lockedfiles limit");
+        }
+        if (!store.contains(key)) {
+            return new LockOutcome.NotLocked("absent");
+        }
+        Optional<SharedContentLock> shared = contentLocks.lockShared(key,
+                wallClock.instant().plus(LockRegistry.RETENTION));
+        if (shared.isEmpty()) {
+            return new LockOutcome.NotLocked("being removed");
+        }
+        if (!store.contains(key)) {
+            shared.get().release(true);
+            return new LockOutcome.NotLocked("absent");
+        }
+        Optional<LockId> id = lockRegistry.register(shared.get()::release);
+        if (id.isEmpty()) {
+            shared.get().release(true);
+            metrics.lockRefused();
+            return new LockOutcome.NotLocked("lockedfiles limit");
+        }
+        return new LockOutcome.Locked(id.get());
+    }
+
+    @Override
+    public Optional<KeptLock> keepLocked(LockId lockId) {
+        return lockRegistry.keep(lockId);
+    }
+}

@@ -1,0 +1,75 @@
+package io.annexgate.web;
+
+import io.annexgate.protocol.InvalidValueException;
+import io.annexgate.security.AccessPolicy;
+import io.annexgate.service.ProtocolFailure;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.eclipse.jetty.io.EofException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/** Every refusal and failure of the API, answered in one place the way the reference answers it. */
+@RestControllerAdvice
+class ApiExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(BadRequest.class)
+    void badRequest(BadRequest e, HttpServletResponse response) throws IOException {
+        ApiResponses.text(response, 400, e.getMessage());
+    }
+
+    @ExceptionHandler(InvalidValueException.class)
+    void invalidValue(InvalidValueException e, HttpServletResponse response) throws IOException {
+        ApiResponses.text(response, 400, "Error parsing query parameter key failed: " + e.getMessage());
+    }
+
+    @ExceptionHandler(Refusal.class)
+    void refusal(Refusal e, HttpServletResponse response) throws IOException {
+        switch (e.kind()) {
+            case NOT_SERVED -> response.setStatus(404);
+            case UNKNOWN_VERSION -> ApiResponses.text(response, 404, "bad version");
+            case AUTHENTICATION_REQUIRED -> {
+                response.setHeader("WWW-Authenticate", AccessPolicy.WWW_AUTHENTICATE);
+                response.setStatus(401);
+            }
+            case FORBIDDEN -> response.setStatus(403);
+        }
+    }
+
+    @ExceptionHandler(ProtocolFailure.class)
+    void protocolFailure(ProtocolFailure e, HttpServletResponse response) throws IOException {
+        ApiResponses.text(response, 500, e.getMessage());
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    void notFound(HttpServletResponse response) {
+        response.setStatus(404);
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    void wrongMethod(HttpServletResponse response) {
+        response.setStatus(405);
+    }
+
+    @ExceptionHandler(EofException.class)
+    void clientGone(EofException e, HttpServletRequest request) {
+        log.debug("client went away during {}", request.getRequestURI());
+    }
+
+    @ExceptionHandler(Exception.class)
+    void unexpected(Exception e, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (response.isCommitted()) {
+            log.warn("{} {} failed after the answer began: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            return;
+        }
+        log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+        ApiResponses.text(response, 500, "internal error");
+    }
+}

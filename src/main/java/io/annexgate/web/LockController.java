@@ -1,0 +1,122 @@
+package io.annexgate.web;
+
+import io.annexgate.locking.LockRegistry.KeptLock;
+import io.annexgate.protocol.ApiVersion;
+import io.annexgate.protocol.Endpoint;
+import io.annexgate.protocol.JsonShapes;
+import io.annexgate.protocol.Key;
+import io.annexgate.protocol.LockId;
+import io.annexgate.service.AnnexTarget;
+import io.annexgate.service.LockOutcome;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * lockcontent, and keeplocked: a long poll that holds the lock while the client's request body
+ * stays open, on a virtual thread, until the client sends {@code {"unlock":true}}.
+ */
+@RestController
+class LockController {
+
+    /** The client announces {@code Keep-Alive: timeout=1200}; a kept lock may idle that long. */
+    static final Duration KEEPLOCKED_IDLE = Duration.ofSeconds(1200);
+
+    private final TargetGate gate;
+
+    LockController(TargetGate gate) {
+        this.gate = gate;
+    }
+
+    @PostMapping("/git-annex/{uuid}/{version}/lockcontent")
+    void lockContent(@PathVariable String uuid, @PathVariable String version, HttpServletRequest request,
+            HttpServletResponse response) throws IOException {
+        ApiExchange.begin(request, Endpoint.LOCKCONTENT);
+        ApiVersion v = RequestParameters.version(version, Endpoint.LOCKCONTENT);
+        ApiExchange.version(request, v);
+        RequestParameters params = new RequestParameters(request);
+        Key key = params.key();
+        params.clientUuid(true, null);
+        params.bypass();
+        AnnexTarget target = gate.admit(uuid, Endpoint.LOCKCONTENT, request);
+        switch (target.lockContent(key)) {
+            case LockOutcome.Locked locked -> {
+                ApiExchange.outcome(request, "locked");
+                ApiResponses.json(response, JsonShapes.locked(locked.lockId()));
+            }
+            case LockOutcome.NotLocked notLocked -> {
+                ApiExchange.outcome(request, "not_locked");
+                ApiResponses.json(response, JsonShapes.notLocked());
+            }
+        }
+    }
+
+    @PostMapping("/git-annex/{uuid}/{version}/keeplocked")
+    void keepLocked(@PathVariable String uuid, @PathVariable String version, HttpServletRequest request,
+            HttpServletResponse response) throws IOException {
+        ApiExchange.begin(request, Endpoint.KEEPLOCKED);
+        ApiVersion v = RequestParameters.version(version, Endpoint.KEEPLOCKED);
+        ApiExchange.version(request, v);
+        RequestParameters params = new RequestParameters(request);
+        LockId lockId = params.lockId();
+        params.clientUuid(false, null);
+        params.bypass();
+        AnnexTarget target = gate.admit(uuid, Endpoint.KEEPLOCKED, request);
+        allowLongIdle(request);
+        Optional<KeptLock> kept = target.keepLocked(lockId);
+        boolean unlocked = awaitUnlock(request);
+        kept.ifPresent(lock -> {
+            if (unlocked) {
+                lock.unlock();
+            } else {
+                lock.abandon();
+            }
+        });
+        ApiExchange.outcome(request, unlocked ? "unlocked" : "abandoned");
+        if (!unlocked && kept.isPresent()) {
+            ApiExchange.outcome(request, "abandoned");
+        }
+        ApiResponses.json(response, JsonShapes.notLocked());
+    }
+
+    /** Reads newline-framed {@code {"unlock":bool}} objects until an unlock, the end of the body, or an error. */
+    private static boolean awaitUnlock(HttpServletRequest request) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(request.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    JsonNode node = ApiResponses.mapper().readTree(line);
+                    if (node.path("unlock").asBoolean(false)) {
+                        return true;
+                    }
+                } catch (JacksonException e) {
+                    return false;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void allowLongIdle(HttpServletRequest request) {
+        ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(request);
+        if (jetty != null) {
+            jetty.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(KEEPLOCKED_IDLE.toMillis());
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.annexgate.web;
+
+import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.protocol.Endpoint;
+import io.annexgate.protocol.InvalidValueException;
+import io.annexgate.security.AccessDecision;
+import io.annexgate.security.AccessPolicy;
+import io.annexgate.security.ActionClass;
+import io.annexgate.security.BasicCredentials;
+import io.annexgate.service.AnnexTarget;
+import io.annexgate.service.TargetRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where every API request passes after its parameters parsed: which target its uuid names (404
+ * if none), then whether the asker may do this kind of action there (401/403), in the reference's order.
+ */
+@Component
+class TargetGate {
+
+    private final TargetRegistry registry;
+    private final AccessPolicy policy;
+
+    TargetGate(TargetRegistry registry, AccessPolicy policy) {
+        this.registry = registry;
+        this.policy = policy;
+    }
+
+    AnnexTarget admit(String uuidSegment, Endpoint endpoint, HttpServletRequest request) {
+        Optional<BasicCredentials> credentials = credentials(request);
+        AnnexUuid uuid;
+        try {
+            uuid = AnnexUuid.fromWire(uuidSegment);
+        } catch (InvalidValueException e) {
+            throw new BadRequest("Error parsing path uuid failed: " + e.getMessage());
+        }
+        AnnexTarget target = registry.find(uuid).orElseThrow(() -> new Refusal(Refusal.Kind.NOT_SERVED));
+        AccessDecision decision = policy.decide(credentials, request.isSecure(), ActionClass.of(endpoint));
+        return switch (decision) {
+            case AccessDecision.Allowed allowed -> target;
+            case AccessDecision.AuthenticationRequired required -> throw new Refusal(Refusal.Kind.AUTHENTICATION_REQUIRED);
+            case AccessDecision.Forbidden forbidden -> throw new Refusal(Refusal.Kind.FORBIDDEN);
+        };
+    }
+
+    private static Optional<BasicCredentials> credentials(HttpServletRequest request) {
+        String header = request.getHeader("Authorization");
+        if (header == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(BasicCredentials.parse(header));
+        } catch (InvalidValueException e) {
+            throw new BadRequest(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.annexgate.web;
+
+import io.annexgate.metrics.AnnexgateMetrics;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.springframework.boot.jetty.JettyServerCustomizer;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The HTTP side: request metrics, and a Jetty that lets keys with encoded slashes through. */
+@Configuration(proxyBeanMethods = false)
+class WebConfiguration {
+
+    @Bean
+    FilterRegistrationBean<ApiRequestMetricsFilter> apiRequestMetricsFilter(AnnexgateMetrics metrics) {
+        FilterRegistrationBean<ApiRequestMetricsFilter> registration = new FilterRegistrationBean<>(new ApiRequestMetricsFilter(metrics));
+        registration.addUrlPatterns("/git-annex/*");
+        return registration;
+    }
+
+    /** URL keys hold {@code /}, sent as {@code %2F}: accept such paths; controllers decode the raw URI. */
+    @Bean
+    WebServerFactoryCustomizer<JettyServletWebServerFactory> keyFriendlyUris() {
+        return factory -> factory.addServerCustomizers((JettyServerCustomizer) WebConfiguration::allowEncodedSeparators);
+    }
+
+    private static void allowEncodedSeparators(Server server) {
+        UriCompliance compliance = UriCompliance.DEFAULT.with("annexgate",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
+                UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
+                UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS);
+        for (Connector connector : server.getConnectors()) {
+            HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
+            if (http != null) {
+                HttpConfiguration config = http.getHttpConfiguration();
+                config.setUriCompliance(compliance);
+                config.setSendServerVersion(false);
+            }
+        }
+        for (ServletContextHandler handler : server.getDescendants(ServletContextHandler.class)) {
+            handler.getServletHandler().setDecodeAmbiguousURIs(true);
+        }
+    }
+}

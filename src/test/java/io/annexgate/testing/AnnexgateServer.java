@@ -1,0 +1,72 @@
+package io.annexgate.testing;
+
+import io.annexgate.AnnexgateApplication;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Annexgate started in this JVM on free loopback ports, serving a real repository, configured
+ * with the same flags the launcher takes.
+ */
+public final class AnnexgateServer implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+    private final int port;
+
+    private AnnexgateServer(ConfigurableApplicationContext context) {
+        this.context = context;
+        this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /** Serves {@code repository} with p2phttp-style {@code flags}, e.g. {@code --wideopen}. */
+    public static AnnexgateServer serve(Path repository, String... flags) {
+        List<String> args = new ArrayList<>(List.of(
+                "--annexgate.repository=" + repository,
+                "--annexgate.port=0",
+                "--annexgate.bind=127.0.0.1",
+                "--management.server.port=0",
+                "--management.server.address=127.0.0.1"));
+        args.addAll(translate(flags));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(AnnexgateApplication.class)
+                .run(args.toArray(String[]::new));
+        return new AnnexgateServer(context);
+    }
+
+    private static List<String> translate(String[] flags) {
+        var parsed = io.annexgate.config.P2pHttpArguments.parse(flags, "test");
+        if (parsed instanceof io.annexgate.config.P2pHttpArguments.Parsed.Run run) {
+            return run.springArguments();
+        }
+        throw new IllegalArgumentException("flags do not start a server: " + List.of(flags));
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int managementPort() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.management.port", "-1"));
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** What a client puts in {@code remote.NAME.annexUrl}. */
+    public String annexUrl() {
+        return "annex+http://127.0.0.1:" + port + "/git-annex/";
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
