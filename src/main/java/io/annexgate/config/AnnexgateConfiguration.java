@@ -7,7 +7,6 @@ import io.annexgate.security.AccessPolicy;
 import io.annexgate.security.AuthSettings;
 import io.annexgate.security.Users;
 import io.annexgate.service.LocalRepositories;
-import io.annexgate.service.TargetRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashMap;
@@ -70,10 +69,5 @@ public class AnnexgateConfiguration {
             AnnexgateMetrics metrics) {
         return LocalRepositories.open(properties.repositoryOrWorkingDirectory(), properties.directories(),
                 properties.lockedfiles(), monotonicClock, wallClock, metrics);
-    }
-
-    @Bean
-    TargetRegistry targetRegistry(LocalRepositories repositories) {
-        return repositories;
     }
 }
