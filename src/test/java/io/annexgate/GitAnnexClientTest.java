@@ -48,6 +48,7 @@ class GitAnnexClientTest {
         String key = client.add("big.bin", bytes(3 * 1024 * 1024 + 17, 1));
 
         client.annex("copy", "--to", "origin", "big.bin");
+        client.git("push", "-q", "origin", "git-annex:synced/git-annex");
 
         assertThat(served.hasContent(key)).isTrue();
         String whereis = served.annex("whereis", "--key", key);
@@ -80,7 +81,7 @@ class GitAnnexClientTest {
         client.annex("move", "--from", "origin", "moved.txt");
         assertThat(client.hasContent(key)).isTrue();
         assertThat(served.hasContent(key)).isFalse();
-        assertThat(served.annex("whereis", "--key", key)).doesNotContain("served");
+        assertThat(served.tryAnnex("whereis", "--key", key).output()).contains("0 copies");
     }
 
     @Test
@@ -91,7 +92,7 @@ class GitAnnexClientTest {
         client.annex("drop", "--from", "origin", "dropped.txt");
 
         assertThat(served.hasContent(key)).isFalse();
-        assertThat(served.annex("whereis", "--key", key)).contains("1 copy").doesNotContain("served");
+        assertThat(served.tryAnnex("whereis", "--key", key).output()).contains("0 copies").doesNotContain("served");
     }
 
     @Test
@@ -126,11 +127,11 @@ class GitAnnexClientTest {
         server = AnnexgateServer.serve(bare.dir(), "--wideopen");
         AnnexRepo c = AnnexRepo.cloneOf(bare, tmp, "client2", server.annexUrl());
         String key = c.add("f.txt", "bare\n".getBytes(StandardCharsets.UTF_8));
-        c.git("push", "-q", "origin", "main", "git-annex");
+        c.git("push", "-q", "origin", "HEAD", "git-annex");
 
         c.annex("copy", "--to", "origin", "f.txt");
 
         assertThat(bare.hasContent(key)).isTrue();
-        assertThat(Command.ok(bare.dir(), "git", "annex", "contentlocation", key)).startsWith("annex/objects/");
+        assertThat(Command.ok(bare.dir(), "git", "annex", "contentlocation", key)).contains("annex/objects/");
     }
 }
