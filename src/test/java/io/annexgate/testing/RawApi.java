@@ -1,0 +1,113 @@
+package io.annexgate.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/** Raw requests to the P2P HTTP API, for the protocol details a git-annex client does not show. */
+public final class RawApi {
+
+    public static final String CLIENT = "11111111-2222-3333-4444-555555555555";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final String base;
+    private final String uuid;
+
+    public RawApi(AnnexgateServer server, String uuid) {
+        this.base = server.baseUrl();
+        this.uuid = uuid;
+    }
+
+    /** A response, with the body as bytes and as text. */
+    public record Response(int status, Map<String, List<String>> headers, byte[] body) {
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+
+    public static String query(Object... pairs) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            parts.add(pairs[i] + "=" + URLEncoder.encode(String.valueOf(pairs[i + 1]), StandardCharsets.UTF_8));
+        }
+        return parts.stream().collect(Collectors.joining("&"));
+    }
+
+    public String path(String version, String endpoint, String query) {
+        return "/git-annex/" + uuid + "/" + version + "/" + endpoint + (query.isEmpty() ? "" : "?" + query);
+    }
+
+    public Response post(String version, String endpoint, Object... pairs) {
+        return send(HttpRequest.newBuilder(URI.create(base + path(version, endpoint, query(pairs))))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    public Response checkpresent(String key) {
+        return post("v4", "checkpresent", "key", key, "clientuuid", CLIENT);
+    }
+
+    public Response get(String version, String key, Object... extra) {
+        Object[] pairs = concat(new Object[] {"clientuuid", CLIENT}, extra);
+        return send(HttpRequest.newBuilder(URI.create(base + path(version, "key/" + key, query(pairs)))).GET());
+    }
+
+    public Response raw(String method, String pathAndQuery, Map<String, String> headers, byte[] body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::header);
+        return send(b);
+    }
+
+    public Response put(String version, String key, byte[] body, long dataLength, Object... extra) {
+        Object[] pairs = concat(new Object[] {"key", key, "clientuuid", CLIENT}, extra);
+        return send(HttpRequest.newBuilder(URI.create(base + path(version, "put", query(pairs))))
+                .header("Content-Type", "application/octet-stream")
+                .header("X-git-annex-data-length", Long.toString(dataLength))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** Starts a keeplocked long poll whose body comes from {@code body}; the answer arrives when it ends. */
+    public java.util.concurrent.CompletableFuture<HttpResponse<String>> keepLocked(String lockId, Supplier<InputStream> body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path("v4", "keeplocked", query("lockid", lockId, "clientuuid", CLIENT))))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(body))
+                .build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Response send(HttpRequest.Builder builder) {
+        try {
+            HttpResponse<byte[]> r = http.send(builder.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Response(r.statusCode(), r.headers().map(), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object[] concat(Object[] a, Object[] b) {
+        Object[] out = new Object[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
