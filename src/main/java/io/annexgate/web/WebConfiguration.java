@@ -25,7 +25,10 @@ class WebConfiguration {
         return registration;
     }
 
-    /** URL keys hold {@code /}, sent as {@code %2F}: accept such paths; controllers decode the raw URI. */
+    /**
+     * Keys in paths may hold {@code /} (URL keys, sent as {@code %2F}), {@code ;}, or come
+     * {@code [base64]}-wrapped unencoded: accept such paths; controllers decode the raw URI.
+     */
     @Bean
     WebServerFactoryCustomizer<JettyServletWebServerFactory> keyFriendlyUris() {
         return factory -> factory.addServerCustomizers((JettyServerCustomizer) WebConfiguration::allowEncodedSeparators);
@@ -37,7 +40,9 @@ class WebConfiguration {
                 UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
                 UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
                 UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
-                UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS);
+                UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER,
+                UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS,
+                UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS);
         for (Connector connector : server.getConnectors()) {
             HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
             if (http != null) {

@@ -92,6 +92,25 @@ public final class RawApi {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A GET written straight to the socket, for paths {@link URI} refuses (raw {@code [ ]}, as the
+     * git-annex client sends them); answers the status line's code and the body after the headers.
+     */
+    public Response socketGet(String pathAndQuery) {
+        String[] hostPort = base.substring("http://".length()).split(":");
+        try (java.net.Socket socket = new java.net.Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+            socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + hostPort[0]
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            byte[] all = socket.getInputStream().readAllBytes();
+            String text = new String(all, StandardCharsets.ISO_8859_1);
+            int status = Integer.parseInt(text.substring(9, 12));
+            int bodyAt = text.indexOf("\r\n\r\n") + 4;
+            return new Response(status, Map.of(), java.util.Arrays.copyOfRange(all, bodyAt, all.length));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private Response send(HttpRequest.Builder builder) {
         try {
             HttpResponse<byte[]> r = http.send(builder.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());

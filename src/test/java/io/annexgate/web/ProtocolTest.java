@@ -176,6 +176,11 @@ class ProtocolTest {
         String b64 = "[" + java.util.Base64.getUrlEncoder().encodeToString(helloKey.getBytes(StandardCharsets.UTF_8)) + "]";
         String client = "[" + java.util.Base64.getUrlEncoder().encodeToString(RawApi.CLIENT.getBytes(StandardCharsets.UTF_8)) + "]";
         assertThat(api.post("v4", "checkpresent", "key", b64, "clientuuid", client).text()).isEqualTo("{\"present\":true}");
+        RawApi.Response unversioned = api.socketGet("/git-annex/" + served.uuid() + "/key/" + b64);
+        assertThat(unversioned.status()).isEqualTo(200);
+        assertThat(unversioned.text()).isEqualTo("hello\n");
+        RawApi.Response versioned = api.socketGet("/git-annex/" + served.uuid() + "/v2/key/" + b64 + "?clientuuid=" + client);
+        assertThat(versioned.text()).isEqualTo("hello\n");
     }
 
     @Test
