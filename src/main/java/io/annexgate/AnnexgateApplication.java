@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.Properties;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /** Annexgate: a server for git-annex's P2P protocol over HTTP. Takes git annex p2phttp's flags. */
 @SpringBootApplication
@@ -22,8 +23,14 @@ public class AnnexgateApplication {
         }
         switch (parsed) {
             case P2pHttpArguments.Parsed.Print print -> System.out.println(print.text());
-            case P2pHttpArguments.Parsed.Run run ->
-                    SpringApplication.run(AnnexgateApplication.class, run.springArguments().toArray(String[]::new));
+            case P2pHttpArguments.Parsed.Run run -> {
+                ConfigurableApplicationContext context =
+                        SpringApplication.run(AnnexgateApplication.class, run.springArguments().toArray(String[]::new));
+                // a training start for the launcher's ahead-of-time cache: start fully, then stop
+                if (context.getEnvironment().getProperty("annexgate.exit-when-started", Boolean.class, false)) {
+                    context.close();
+                }
+            }
         }
     }
 
