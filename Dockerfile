@@ -7,14 +7,11 @@
 # Stage 1 builds the layered Spring Boot jar with Maven on a JDK 25.
 # Stage 2 is Debian trixie (its git-annex is new enough for the P2P HTTP
 # protocol) with the Temurin 25 JRE copied in, running as an unprivileged user.
-# The build uses no BuildKit-only syntax, so the classic builder (which
-# Testcontainers drives) can build it too.
+# The build uses no BuildKit-only syntax and names its base images literally,
+# so the classic builder (which Testcontainers drives) builds it too and
+# Testcontainers can pull the bases before the build.
 
-ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-25
-ARG JRE_IMAGE=eclipse-temurin:25-jre
-ARG RUNTIME_IMAGE=debian:trixie-slim
-
-FROM ${MAVEN_IMAGE} AS build
+FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /build
 # Resolve dependencies in their own layer so that source edits do not re-download them.
 COPY pom.xml ./
@@ -23,9 +20,9 @@ COPY src ./src
 RUN mvn -B -q -Dmaven.test.skip=true package \
  && java -Djarmode=tools -jar target/annexgate.jar extract --layers --destination /build/layers
 
-FROM ${JRE_IMAGE} AS jre
+FROM eclipse-temurin:25-jre AS jre
 
-FROM ${RUNTIME_IMAGE}
+FROM debian:trixie-slim
 ARG UID=10001
 ARG GID=10001
 # git-annex 10.20240731 is the first release with `git annex p2phttp`; refuse to build with an older one.
