@@ -385,6 +385,29 @@ class HelmChartTest {
         }
     }
 
+    @Test
+    void notesTellHowToReachTheServerAndWarnAboutMissingAccess() {
+        String defaults = notes(null);
+        assertThat(defaults).contains("port-forward svc/" + FULLNAME + " 9417:9417")
+                .contains("/actuator/health/readiness")
+                .contains("WARNING: no access is configured");
+        String ingress = notes("directories-ingress-values.yaml");
+        assertThat(ingress).contains("annex+https://annex.example.org/git-annex/")
+                .doesNotContain("WARNING");
+        assertThat(notes("monitoring-values.yaml")).contains("WARNING: auth.wideopen");
+    }
+
+    /** NOTES.txt as `helm install --dry-run` prints it, without a cluster. */
+    static String notes(String ciValuesFile) {
+        var install = new Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(NAMESPACE).clientOnly().dryRun();
+        if (ciValuesFile != null) {
+            install = install.withValuesFile(Chart.DIR.resolve("ci").resolve(ciValuesFile));
+        }
+        String output = install.call().getOutput();
+        assertThat(output).contains("NOTES:");
+        return output.substring(output.indexOf("NOTES:"));
+    }
+
     static Stream<Arguments> badValues() {
         return Stream.of(
                 Arguments.of("replicaCount", 3),
