@@ -152,6 +152,16 @@ class HelmChartTest {
         void disruptionBudgetAllowsNodeDrainsOfTheSinglePod() {
             assertThat(map(chart.get("PodDisruptionBudget", FULLNAME), "spec"))
                     .containsEntry("maxUnavailable", 1).doesNotContainKey("minAvailable");
+            Chart blocking = Chart.render(null, "podDisruptionBudget.minAvailable", 1);
+            assertThat(map(blocking.get("PodDisruptionBudget", FULLNAME), "spec"))
+                    .containsEntry("minAvailable", 1).doesNotContainKey("maxUnavailable");
+        }
+
+        @Test
+        void withoutPersistenceTheRepositoriesAreOnAnEmptyDir() {
+            Chart ephemeral = Chart.render(null, "persistence.enabled", false);
+            assertThat(map(ephemeral.statefulSet(), "spec")).doesNotContainKey("volumeClaimTemplates");
+            assertThat(volume(ephemeral.podSpec(), "data")).containsKey("emptyDir");
         }
     }
 
