@@ -1,0 +1,93 @@
+{{/* Chart name, truncated for label values. */}}
+{{- define "annexgate.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Full name of the release's resources. Short enough for the "-headless" and "-metrics" suffixes. */}}
+{{- define "annexgate.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 52 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 52 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 52 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "annexgate.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "annexgate.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "annexgate.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "annexgate.labels" -}}
+helm.sh/chart: {{ include "annexgate.chart" . }}
+{{ include "annexgate.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: annexgate
+{{- end }}
+
+{{- define "annexgate.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "annexgate.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "annexgate.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/* Secret holding the users' passwords. */}}
+{{- define "annexgate.usersSecretName" -}}
+{{- default (printf "%s-users" (include "annexgate.fullname" .)) .Values.auth.existingSecret }}
+{{- end }}
+
+{{/* Whether the chart makes the users Secret. */}}
+{{- define "annexgate.createUsersSecret" -}}
+{{- if and .Values.auth.users (not .Values.auth.existingSecret) }}true{{ end }}
+{{- end }}
+
+{{- define "annexgate.scheme" -}}
+{{- if .Values.tls.enabled }}https{{ else }}http{{ end }}
+{{- end }}
+
+{{/* Label matchers for this release's series in the alert rules. */}}
+{{- define "annexgate.metricSelector" -}}
+{{- default (printf "namespace=%q, service=%q" .Release.Namespace (printf "%s-metrics" (include "annexgate.fullname" .))) .Values.metrics.prometheusRule.selector }}
+{{- end }}
+
+{{/* Checks that fail the render with a message instead of producing a pod that cannot work. */}}
+{{- define "annexgate.validate" -}}
+{{- if and .Values.auth.users (not .Values.tls.enabled) (not .Values.auth.allowHttp) }}
+{{- fail "auth.users: git-annex only accepts passwords over HTTPS. Enable tls (HTTPS in the pod) or set auth.allowHttp=true (e.g. when TLS ends at the Ingress)." }}
+{{- end }}
+{{- if and .Values.tls.enabled (not .Values.tls.secretName) }}
+{{- fail "tls.enabled needs tls.secretName: a Secret with the certificate and private key." }}
+{{- end }}
+{{- if and .Values.auth.unauthReadonly .Values.auth.unauthAppendonly }}
+{{- fail "auth.unauthReadonly and auth.unauthAppendonly exclude each other." }}
+{{- end }}
+{{- if and .Values.persistence.existingClaim (not .Values.persistence.enabled) }}
+{{- fail "persistence.existingClaim needs persistence.enabled=true." }}
+{{- end }}
+{{- $names := list }}
+{{- range .Values.auth.users }}
+{{- if has .name $names }}
+{{- fail (printf "auth.users: user %s is listed twice." .name) }}
+{{- end }}
+{{- $names = append $names .name }}
+{{- end }}
+{{- end }}
