@@ -44,6 +44,8 @@ public class P2pHttpEnvironment implements EnvironmentPostProcessor {
             derived.put("server.ssl.enabled", "true");
             derived.put("server.ssl.certificate", "file:" + certificateWithChain(cert, chain));
             derived.put("server.ssl.certificate-private-key", "file:" + Path.of(key).toAbsolutePath());
+            // probes and metrics stay plain HTTP on the management port
+            derived.put("management.server.ssl.enabled", "false");
         }
         environment.getPropertySources().addFirst(new MapPropertySource(SOURCE, derived));
     }

@@ -74,7 +74,7 @@ class ServerEnvironmentContractTest {
         for (String file : VALUES_FILES) {
             bound.addAll(propertiesBoundBy(Chart.render(file).envValues()).keySet());
         }
-        bound.addAll(propertiesBoundBy(Chart.render(null, "server.bind", "0.0.0.0", "server.cpus", true).envValues()).keySet());
+        bound.addAll(propertiesBoundBy(Chart.render(null, "server.bind", "0.0.0.0", "server.cpus", 2).envValues()).keySet());
         bound.addAll(propertiesBoundBy(Chart.render(null, "auth.unauthAppendonly", true).envValues()).keySet());
         assertThat(bound).containsExactlyInAnyOrderElementsOf(SERVER_PROPERTIES);
     }
