@@ -41,9 +41,9 @@ public final class AnnexgateMetrics {
 
     public AnnexgateMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.bytesReceived = Counter.builder("annexgate.bytes.received").baseUnit("bytes")
+        this.bytesReceived = Counter.builder("annexgate.bytes.received")
                 .description("Content bytes received from clients").register(registry);
-        this.bytesSent = Counter.builder("annexgate.bytes.sent").baseUnit("bytes")
+        this.bytesSent = Counter.builder("annexgate.bytes.sent")
                 .description("Content bytes sent to clients").register(registry);
         this.locksRefused = Counter.builder("annexgate.locks.refused")
                 .description("lockcontent requests refused because the locked-files limit was reached")

@@ -35,7 +35,7 @@ final class Metrics {
                     ANNEXGATE.stream().flatMap(name -> name.equals("annexgate_requests_seconds")
                             ? Stream.of(name + "_bucket", name + "_count", name + "_sum")
                             : Stream.of(name)),
-                    Stream.of("up", "jvm_memory_used_bytes", "jvm_memory_max_bytes", "jetty_threads_busy", "jetty_threads_current"))
+                    Stream.of("up", "jvm_memory_used_bytes", "jvm_memory_max_bytes", "jetty_connections_current_connections", "jetty_threads_current"))
             .collect(Collectors.toUnmodifiableSet());
 
     private static final Pattern SERIES = Pattern.compile(
