@@ -36,10 +36,18 @@ public final class AnnexgateServer implements AutoCloseable {
         return new AnnexgateServer(context);
     }
 
+    /**
+     * p2phttp flags as the launcher translates them; {@code --GIT_ANNEX_P2PHTTP_*=...} stand in
+     * for the users' environment variables (the server reads both).
+     */
     private static List<String> translate(String[] flags) {
-        var parsed = io.annexgate.config.P2pHttpArguments.parse(flags, "test");
+        List<String> users = List.of(flags).stream().filter(f -> f.startsWith("--GIT_ANNEX_P2PHTTP_")).toList();
+        String[] p2phttp = List.of(flags).stream().filter(f -> !users.contains(f)).toArray(String[]::new);
+        var parsed = io.annexgate.config.P2pHttpArguments.parse(p2phttp, "test");
         if (parsed instanceof io.annexgate.config.P2pHttpArguments.Parsed.Run run) {
-            return run.springArguments();
+            List<String> all = new ArrayList<>(run.springArguments());
+            all.addAll(users);
+            return all;
         }
         throw new IllegalArgumentException("flags do not start a server: " + List.of(flags));
     }
