@@ -83,10 +83,7 @@ class LockController {
                 lock.abandon();
             }
         });
-        ApiExchange.outcome(request, unlocked ? "unlocked" : "abandoned");
-        if (!unlocked && kept.isPresent()) {
-            ApiExchange.outcome(request, "abandoned");
-        }
+        ApiExchange.outcome(request, kept.isEmpty() ? "unknown_lock" : unlocked ? "unlocked" : "abandoned");
         ApiResponses.json(response, JsonShapes.notLocked());
     }
 
