@@ -18,9 +18,19 @@ final class ApiExchange {
         request.setAttribute(ENDPOINT, endpoint);
     }
 
-    static void version(HttpServletRequest request, ApiVersion version) {
+    /**
+     * Starts a versioned request: records the endpoint, refuses a version it does not exist in,
+     * records the version, and hands back the version with the request's parameters.
+     */
+    static Versioned versioned(HttpServletRequest request, Endpoint endpoint, String versionSegment) {
+        begin(request, endpoint);
+        ApiVersion version = RequestParameters.version(versionSegment, endpoint);
         request.setAttribute(VERSION, version);
+        return new Versioned(version, new RequestParameters(request));
     }
+
+    /** The version a request asked for, and its parameters still to be read. */
+    record Versioned(ApiVersion version, RequestParameters params) { }
 
     static void outcome(HttpServletRequest request, String outcome) {
         request.setAttribute(OUTCOME, outcome);

@@ -27,10 +27,9 @@ class ContentController {
     @RequestMapping(path = "/git-annex/{uuid}/{version}/key/**", method = {RequestMethod.GET, RequestMethod.HEAD})
     void get(@PathVariable String uuid, @PathVariable String version, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
-        ApiExchange.begin(request, Endpoint.GET);
-        ApiVersion v = RequestParameters.version(version, Endpoint.GET);
-        ApiExchange.version(request, v);
-        RequestParameters params = new RequestParameters(request);
+        ApiExchange.Versioned call = ApiExchange.versioned(request, Endpoint.GET, version);
+        ApiVersion v = call.version();
+        RequestParameters params = call.params();
         Key key = params.pathKey();
         params.clientUuid(false, null);
         params.bypass();

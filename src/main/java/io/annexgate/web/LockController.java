@@ -1,7 +1,6 @@
 package io.annexgate.web;
 
 import io.annexgate.locking.LockRegistry.KeptLock;
-import io.annexgate.protocol.ApiVersion;
 import io.annexgate.protocol.Endpoint;
 import io.annexgate.protocol.JsonShapes;
 import io.annexgate.protocol.Key;
@@ -42,10 +41,8 @@ class LockController {
     @PostMapping("/git-annex/{uuid}/{version}/lockcontent")
     void lockContent(@PathVariable String uuid, @PathVariable String version, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
-        ApiExchange.begin(request, Endpoint.LOCKCONTENT);
-        ApiVersion v = RequestParameters.version(version, Endpoint.LOCKCONTENT);
-        ApiExchange.version(request, v);
-        RequestParameters params = new RequestParameters(request);
+        ApiExchange.Versioned call = ApiExchange.versioned(request, Endpoint.LOCKCONTENT, version);
+        RequestParameters params = call.params();
         Key key = params.key();
         params.clientUuid(true, null);
         params.bypass();
@@ -65,10 +62,8 @@ class LockController {
     @PostMapping("/git-annex/{uuid}/{version}/keeplocked")
     void keepLocked(@PathVariable String uuid, @PathVariable String version, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
-        ApiExchange.begin(request, Endpoint.KEEPLOCKED);
-        ApiVersion v = RequestParameters.version(version, Endpoint.KEEPLOCKED);
-        ApiExchange.version(request, v);
-        RequestParameters params = new RequestParameters(request);
+        ApiExchange.Versioned call = ApiExchange.versioned(request, Endpoint.KEEPLOCKED, version);
+        RequestParameters params = call.params();
         LockId lockId = params.lockId();
         params.clientUuid(false, null);
         params.bypass();

@@ -1,6 +1,5 @@
 package io.annexgate.web;
 
-import io.annexgate.protocol.ApiVersion;
 import io.annexgate.protocol.Endpoint;
 import io.annexgate.protocol.JsonShapes;
 import io.annexgate.protocol.Key;
@@ -25,10 +24,8 @@ class PresenceController {
     @PostMapping("/git-annex/{uuid}/{version}/checkpresent")
     void checkPresent(@PathVariable String uuid, @PathVariable String version, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
-        ApiExchange.begin(request, Endpoint.CHECKPRESENT);
-        ApiVersion v = RequestParameters.version(version, Endpoint.CHECKPRESENT);
-        ApiExchange.version(request, v);
-        RequestParameters params = new RequestParameters(request);
+        ApiExchange.Versioned call = ApiExchange.versioned(request, Endpoint.CHECKPRESENT, version);
+        RequestParameters params = call.params();
         Key key = params.key();
         params.clientUuid(true, null);
         params.bypass();
@@ -41,10 +38,8 @@ class PresenceController {
     @PostMapping("/git-annex/{uuid}/{version}/gettimestamp")
     void getTimestamp(@PathVariable String uuid, @PathVariable String version, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
-        ApiExchange.begin(request, Endpoint.GETTIMESTAMP);
-        ApiVersion v = RequestParameters.version(version, Endpoint.GETTIMESTAMP);
-        ApiExchange.version(request, v);
-        RequestParameters params = new RequestParameters(request);
+        ApiExchange.Versioned call = ApiExchange.versioned(request, Endpoint.GETTIMESTAMP, version);
+        RequestParameters params = call.params();
         params.clientUuid(true, null);
         params.bypass();
         AnnexTarget target = gate.admit(uuid, Endpoint.GETTIMESTAMP, request);

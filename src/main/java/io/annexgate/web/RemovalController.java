@@ -38,10 +38,9 @@ class RemovalController {
 
     private void handle(Endpoint endpoint, String uuid, String version, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
-        ApiExchange.begin(request, endpoint);
-        ApiVersion v = RequestParameters.version(version, endpoint);
-        ApiExchange.version(request, v);
-        RequestParameters params = new RequestParameters(request);
+        ApiExchange.Versioned call = ApiExchange.versioned(request, endpoint, version);
+        ApiVersion v = call.version();
+        RequestParameters params = call.params();
         Key key = params.key();
         params.clientUuid(true, null);
         params.bypass();

@@ -29,10 +29,9 @@ class UploadController {
     @PostMapping("/git-annex/{uuid}/{version}/put")
     void put(@PathVariable String uuid, @PathVariable String version, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
-        ApiExchange.begin(request, Endpoint.PUT);
-        ApiVersion v = RequestParameters.version(version, Endpoint.PUT);
-        ApiExchange.version(request, v);
-        RequestParameters params = new RequestParameters(request);
+        ApiExchange.Versioned call = ApiExchange.versioned(request, Endpoint.PUT, version);
+        ApiVersion v = call.version();
+        RequestParameters params = call.params();
         Key key = params.key();
         AnnexUuid client = params.clientUuid(true, null);
         params.bypass();
@@ -50,10 +49,9 @@ class UploadController {
     @PostMapping("/git-annex/{uuid}/{version}/putoffset")
     void putOffset(@PathVariable String uuid, @PathVariable String version, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
-        ApiExchange.begin(request, Endpoint.PUTOFFSET);
-        ApiVersion v = RequestParameters.version(version, Endpoint.PUTOFFSET);
-        ApiExchange.version(request, v);
-        RequestParameters params = new RequestParameters(request);
+        ApiExchange.Versioned call = ApiExchange.versioned(request, Endpoint.PUTOFFSET, version);
+        ApiVersion v = call.version();
+        RequestParameters params = call.params();
         Key key = params.key();
         params.clientUuid(true, null);
         params.bypass();
