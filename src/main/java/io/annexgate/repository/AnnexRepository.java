@@ -22,7 +22,11 @@ public record AnnexRepository(
         int objectHashLevels,
         boolean objectHashLower,
         int branchHashLevels,
-        boolean crippledFileSystem) {
+        boolean crippledFileSystem,
+        long diskReserve) {
+
+    /** git-annex's default {@code annex.diskreserve}: 100 megabytes. */
+    public static final long DEFAULT_DISK_RESERVE = 100_000_000L;
 
     /**
      * Opens the repository whose working tree or bare directory is {@code dir}.
@@ -48,7 +52,12 @@ public record AnnexRepository(
                 config.getBoolean("annex", "tune", "objecthash1", false) ? 1 : 2,
                 config.getBoolean("annex", "tune", "objecthashlower", false),
                 config.getBoolean("annex", "tune", "branchhash1", false) ? 1 : 2,
-                config.getBoolean("annex", null, "crippledfilesystem", false)));
+                config.getBoolean("annex", null, "crippledfilesystem", false),
+                diskReserve(config.getString("annex", null, "diskreserve"))));
+    }
+
+    private static long diskReserve(String setting) {
+        return setting == null ? DEFAULT_DISK_RESERVE : DataSize.parse(setting).orElse(DEFAULT_DISK_RESERVE);
     }
 
     private static Path findGitDir(Path dir) {

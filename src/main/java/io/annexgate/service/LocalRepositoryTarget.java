@@ -18,6 +18,7 @@ import io.annexgate.repository.Reception;
 import io.annexgate.repository.StagedUpload;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -126,6 +127,11 @@ public final class LocalRepositoryTarget implements AnnexTarget {
 
     private PutOutcome receive(Upload upload) throws IOException {
         Key key = upload.key();
+        if (!roomFor(upload.dataLength())) {
+            log.warn("not storing {}: less than annex.diskreserve ({} bytes) would stay free", key.serialize(),
+                    repository.diskReserve());
+            return new PutOutcome.NotStored("disk reserve", NONE);
+        }
         StagedUpload staged = StagedUpload.begin(key, store.stagingFile(key));
         Reception reception = staged.receive(upload.offset(), upload.dataLength(), upload.body(), metrics::bytesReceived);
         if (!(reception instanceof Reception.Complete)) {
@@ -141,6 +147,13 @@ public final class LocalRepositoryTarget implements AnnexTarget {
         store.commit(key, staged.staging());
         locationLog.record(key, uuid(), true);
         return new PutOutcome.Stored(NONE);
+    }
+
+    /** Whether {@code incoming} bytes fit and still leave git-annex's disk reserve free. */
+    private boolean roomFor(long incoming) throws IOException {
+        Path dir = java.nio.file.Files.exists(repository.tmpDir()) ? repository.tmpDir() : repository.annexDir();
+        long usable = java.nio.file.Files.getFileStore(dir).getUsableSpace();
+        return usable - incoming >= repository.diskReserve();
     }
 
     @Override
