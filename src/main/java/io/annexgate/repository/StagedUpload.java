@@ -64,24 +64,38 @@ public final class StagedUpload {
         try (FileChannel out = FileChannel.open(staging, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             out.position(serverOffset);
             while (appended < toAppend) {
+                // fill the buffer before hashing and writing it: one digest call and one write per
+                // buffer, however small the pieces the network hands over
                 int want = (int) Math.min(buffer.length, toAppend - appended);
-                int n;
-                try {
-                    n = body.read(buffer, 0, want);
-                } catch (IOException e) {
-                    // the client went away mid-body: keep what arrived for a resume
+                int filled = 0;
+                boolean ended = false;
+                while (filled < want) {
+                    int n;
+                    try {
+                        n = body.read(buffer, filled, want - filled);
+                    } catch (IOException e) {
+                        // the client went away mid-body: keep what arrived for a resume
+                        n = -1;
+                    }
+                    if (n < 0) {
+                        ended = true;
+                        break;
+                    }
+                    filled += n;
+                }
+                if (filled > 0) {
+                    counter.add(filled);
+                    final int len = filled;
+                    hasher.ifPresent(h -> h.update(buffer, 0, len));
+                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, filled);
+                    while (chunk.hasRemaining()) {
+                        out.write(chunk);
+                    }
+                    appended += filled;
+                }
+                if (ended) {
                     return new Reception.Short(appended, toAppend);
                 }
-                if (n < 0) {
-                    return new Reception.Short(appended, toAppend);
-                }
-                counter.add(n);
-                hasher.ifPresent(h -> h.update(buffer, 0, n));
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-                while (chunk.hasRemaining()) {
-                    out.write(chunk);
-                }
-                appended += n;
             }
         }
         if (body.read() >= 0) {
