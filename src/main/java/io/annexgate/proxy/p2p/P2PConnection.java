@@ -31,6 +31,7 @@ import io.annexgate.proxy.p2p.P2PMessage.Version;
 import io.annexgate.service.PutOffsetOutcome;
 import io.annexgate.service.PutOutcome;
 import io.annexgate.service.RemoveOutcome;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -456,6 +457,11 @@ public final class P2PConnection implements ReusableConnection {
         markBroken();
         if (timedOut) {
             return new P2PTimeoutException("no progress from " + channel.description() + " within " + timeout, e);
+        }
+        if (e instanceof EOFException) {
+            String said = channel.diagnostics();
+            return new EOFException(channel.description() + " closed the connection"
+                    + (said.isEmpty() ? "" : ": " + said));
         }
         return e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
