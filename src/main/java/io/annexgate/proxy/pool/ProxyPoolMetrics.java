@@ -1,0 +1,67 @@
+package io.annexgate.proxy.pool;
+
+import io.annexgate.protocol.AnnexUuid;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The proxy connection pool's meters, tagged by remote uuid (there are few proxied remotes):
+ * {@code annexgate_proxy_connections_idle} / {@code _active} gauges,
+ * {@code annexgate_proxy_connections_{created,reused,evicted,failed}_total} counters (failed has a
+ * {@code stage}: {@code open} or {@code broken}), and {@code annexgate_proxy_connection_wait_seconds},
+ * the time a request waited to get a connection (reuse or open).
+ */
+public final class ProxyPoolMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<AnnexUuid, PerRemote> remotes = new ConcurrentHashMap<>();
+
+    public ProxyPoolMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The meters of one remote, registered the first time it is seen. */
+    PerRemote of(AnnexUuid remote) {
+        return remotes.computeIfAbsent(remote, this::register);
+    }
+
+    private PerRemote register(AnnexUuid remote) {
+        String tag = remote.value();
+        AtomicInteger idle = new AtomicInteger();
+        AtomicInteger active = new AtomicInteger();
+        Gauge.builder("annexgate.proxy.connections.idle", idle, AtomicInteger::get).tag("remote", tag)
+                .description("Idle pooled connections to a proxied remote").register(registry);
+        Gauge.builder("annexgate.proxy.connections.active", active, AtomicInteger::get).tag("remote", tag)
+                .description("Connections to a proxied remote in use by a request").register(registry);
+        return new PerRemote(idle, active,
+                counter("created", "Connections opened to a proxied remote", tag),
+                counter("reused", "Requests served by an idle pooled connection", tag),
+                counter("evicted", "Idle connections closed because the pool was full or they were idle too long", tag),
+                Counter.builder("annexgate.proxy.connections.failed").tag("remote", tag).tag("stage", "open")
+                        .description("Connections that could not be opened, or were found broken").register(registry),
+                Counter.builder("annexgate.proxy.connections.failed").tag("remote", tag).tag("stage", "broken")
+                        .description("Connections that could not be opened, or were found broken").register(registry),
+                Timer.builder("annexgate.proxy.connection.wait").tag("remote", tag)
+                        .description("Time a request waited for a connection to a proxied remote").register(registry));
+    }
+
+    private Counter counter(String what, String description, String tag) {
+        return Counter.builder("annexgate.proxy.connections." + what).tag("remote", tag).description(description)
+                .register(registry);
+    }
+
+    /** One remote's meters. */
+    record PerRemote(AtomicInteger idle, AtomicInteger active, Counter created, Counter reused, Counter evicted,
+            Counter failedOpen, Counter failedBroken, Timer waitTime) {
+
+        void waited(long nanos) {
+            waitTime.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+}
