@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,9 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
     private final Clock wallClock;
     private final AnnexgateMetrics metrics;
     private final Map<AnnexUuid, ServedRepository> served = new ConcurrentHashMap<>();
+    /** Times the journal commits of every repository; the commits themselves run on virtual threads. */
+    private final ScheduledExecutorService commitTimer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("annexgate-commit-timer").daemon().factory());
     private long lastScanNanos;
 
     private LocalRepositories(List<Path> directories, int lockedFiles, MonotonicClock monotonicClock, Clock wallClock,
@@ -62,7 +67,8 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
     }
 
     private void add(AnnexRepository repository) {
-        ServedRepository s = new ServedRepository(repository, lockedFiles, monotonicClock, wallClock, metrics);
+        ServedRepository s = new ServedRepository(repository, lockedFiles, monotonicClock, wallClock, metrics,
+                commitTimer);
         served.put(repository.uuid(), s);
         metrics.repositoryServed(repository.uuid().value(), repository.gitDir(), s.lockRegistry()::held, lockedFiles);
         log.info("serving {} as {}", repository.gitDir(), repository.uuid());
@@ -148,9 +154,11 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
         return found;
     }
 
+    /** Commits every pending journal, then lets go of every repository. */
     @Override
     public void close() {
         served.values().forEach(ServedRepository::close);
         served.clear();
+        commitTimer.shutdownNow();
     }
 }
