@@ -14,8 +14,11 @@ import org.eclipse.jgit.util.FS;
 /**
  * Where a git-annex repository keeps things, and the settings fixed at {@code git annex init}
  * that decide its layout: bare or not, hash-directory tuning, its uuid.
+ *
+ * @param dir the working tree, or the bare repository itself: where git-annex commands run
  */
 public record AnnexRepository(
+        Path dir,
         Path gitDir,
         boolean bare,
         AnnexUuid uuid,
@@ -46,6 +49,7 @@ public record AnnexRepository(
         }
         boolean bare = config.getBoolean("core", null, "bare", !gitDir.getFileName().toString().equals(".git"));
         return Optional.of(new AnnexRepository(
+                abs,
                 gitDir,
                 bare,
                 new AnnexUuid(uuid.trim()),
@@ -118,6 +122,21 @@ public record AnnexRepository(
 
     public Path journalLock() {
         return annexDir().resolve("journal.lck");
+    }
+
+    /** The git-annex branch's own index, {@code annex/index}. */
+    public Path branchIndex() {
+        return annexDir().resolve("index");
+    }
+
+    /** {@code annex/index.lck}: not a lock, it holds the branch commit the index was last brought to. */
+    public Path branchIndexStatus() {
+        return annexDir().resolve("index.lck");
+    }
+
+    /** {@code annex/mergedrefs}: sibling branch commits git-annex has already merged. */
+    public Path mergedRefs() {
+        return annexDir().resolve("mergedrefs");
     }
 
     /** Bare (and crippled) repositories write objects to lower-case hash dirs; others to mixed-case ones. */

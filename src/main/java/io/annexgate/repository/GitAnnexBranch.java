@@ -8,7 +8,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
-/** Reads files of the {@code git-annex} branch with JGit, without spawning git. */
+/** The {@code git-annex} branch through JGit, without spawning git. */
 public final class GitAnnexBranch implements AutoCloseable {
 
     public static final String REF = "refs/heads/git-annex";
@@ -32,6 +32,11 @@ public final class GitAnnexBranch implements AutoCloseable {
             byte[] bytes = git.open(walk.getObjectId(0)).getBytes();
             return Optional.of(new String(bytes, StandardCharsets.UTF_8));
         }
+    }
+
+    /** The JGit repository, for writing the branch. */
+    Repository git() {
+        return git;
     }
 
     @Override

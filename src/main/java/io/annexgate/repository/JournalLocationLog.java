@@ -3,18 +3,14 @@ package io.annexgate.repository;
 import io.annexgate.protocol.AnnexUuid;
 import io.annexgate.protocol.Key;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The location log written the way git-annex writes it: the whole new file goes to
@@ -25,13 +21,14 @@ public final class JournalLocationLog implements LocationLog {
 
     private final AnnexRepository repository;
     private final GitAnnexBranch branch;
+    private final JournalLock journalLock;
     private final Clock wallClock;
-    /** fcntl locks are per process: threads of this JVM take turns here first. */
-    private final ReentrantLock inProcess = new ReentrantLock();
 
-    public JournalLocationLog(AnnexRepository repository, GitAnnexBranch branch, Clock wallClock) {
+    public JournalLocationLog(AnnexRepository repository, GitAnnexBranch branch, JournalLock journalLock,
+            Clock wallClock) {
         this.repository = repository;
         this.branch = branch;
+        this.journalLock = journalLock;
         this.wallClock = wallClock;
     }
 
@@ -39,18 +36,14 @@ public final class JournalLocationLog implements LocationLog {
     public void record(Key key, AnnexUuid uuid, boolean present) throws IOException {
         String branchPath = LocationLogContent.branchPath(key, repository.branchHashLevels());
         Path journalFile = repository.journalDir().resolve(LocationLogContent.journalFileName(branchPath));
-        inProcess.lock();
-        try (FileChannel lockChannel = FileChannel.open(repository.journalLock(),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock ignored = lockChannel.lock()) {
+        journalLock.holding(() -> {
             LocationLogContent current = LocationLogContent.parse(read(journalFile, branchPath));
             Optional<LocationLogContent> updated = current.withStatus(uuid.value(), present ? '1' : '0', wallClock.instant());
             if (updated.isPresent()) {
                 write(journalFile, updated.get().render());
             }
-        } finally {
-            inProcess.unlock();
-        }
+            return null;
+        });
     }
 
     @Override

@@ -221,6 +221,26 @@ public record LocationLogContent(List<LogLine> lines) {
         return out.toString();
     }
 
+    /**
+     * The branch path a journal file stands for, the inverse of {@link #journalFileName}: "__" is
+     * '_' and a lone '_' is '/', read left to right (a trailing lone '_' is dropped, as git-annex does).
+     */
+    public static String branchPathOfJournalFile(String journalFileName) {
+        StringBuilder out = new StringBuilder(journalFileName.length());
+        for (int i = 0; i < journalFileName.length(); i++) {
+            char c = journalFileName.charAt(i);
+            if (c != '_') {
+                out.append(c);
+            } else if (i + 1 < journalFileName.length() && journalFileName.charAt(i + 1) == '_') {
+                out.append('_');
+                i++;
+            } else if (i + 1 < journalFileName.length()) {
+                out.append('/');
+            }
+        }
+        return out.toString();
+    }
+
     /** The newest line of each uuid, keeping the order in which uuids first appear. */
     private List<LogLine> compactedInFileOrder() {
         Map<String, LogLine> newest = new LinkedHashMap<>();

@@ -17,18 +17,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The repositories on this machine that the server answers for: the one it was started in, or
- * every git-annex repository below the {@code --directory} paths (found again when an unknown
- * uuid is asked for, at most once a second).
+ * every git-annex repository below the {@code --directory} paths, kept current by a file-system
+ * watch and, as a safety net, a periodic rescan (never a scan per request).
  */
 public final class LocalRepositories implements TargetRegistry, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalRepositories.class);
-    private static final long RESCAN_INTERVAL_NANOS = 1_000_000_000L;
+    private static final long SAFETY_RESCAN_SECONDS = 30;
 
     private final List<Path> directories;
     private final int lockedFiles;
@@ -36,7 +38,10 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
     private final Clock wallClock;
     private final AnnexgateMetrics metrics;
     private final Map<AnnexUuid, ServedRepository> served = new ConcurrentHashMap<>();
-    private long lastScanNanos;
+    /** Times journal commits and safety rescans; commits themselves run on virtual threads. */
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("annexgate-timer").daemon().factory());
+    private DirectoryWatcher watcher;
 
     private LocalRepositories(List<Path> directories, int lockedFiles, MonotonicClock monotonicClock, Clock wallClock,
             AnnexgateMetrics metrics) {
@@ -57,38 +62,45 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
             repositories.add(repository);
         } else {
             repositories.rescan();
+            repositories.watch();
         }
         return repositories;
     }
 
     private void add(AnnexRepository repository) {
-        ServedRepository s = new ServedRepository(repository, lockedFiles, monotonicClock, wallClock, metrics);
+        ServedRepository s = new ServedRepository(repository, lockedFiles, monotonicClock, wallClock, metrics,
+                timer);
         served.put(repository.uuid(), s);
         metrics.repositoryServed(repository.uuid().value(), repository.gitDir(), s.lockRegistry()::held, lockedFiles);
         log.info("serving {} as {}", repository.gitDir(), repository.uuid());
     }
 
+    private void watch() {
+        try {
+            watcher = DirectoryWatcher.start(directories, this::rescan);
+        } catch (IOException e) {
+            log.warn("cannot watch {} ({}); new repositories are found every {} s", directories, e.toString(),
+                    SAFETY_RESCAN_SECONDS);
+        }
+        timer.scheduleWithFixedDelay(this::safetyRescan, SAFETY_RESCAN_SECONDS, SAFETY_RESCAN_SECONDS,
+                java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private void safetyRescan() {
+        try {
+            rescan();
+        } catch (RuntimeException e) {
+            log.warn("periodic rescan of {} failed: {}", directories, e.toString());
+        }
+    }
+
     @Override
     public Optional<AnnexTarget> find(AnnexUuid uuid) {
-        ServedRepository s = served.get(uuid);
-        if (s == null && !directories.isEmpty() && rescanDue()) {
-            rescan();
-            s = served.get(uuid);
-        }
-        return Optional.ofNullable(s).map(ServedRepository::target);
+        return Optional.ofNullable(served.get(uuid)).map(ServedRepository::target);
     }
 
     public List<AnnexTarget> all() {
         return served.values().stream().<AnnexTarget>map(ServedRepository::target).toList();
-    }
-
-    private synchronized boolean rescanDue() {
-        long now = monotonicClock.nowNanos();
-        if (now - lastScanNanos < RESCAN_INTERVAL_NANOS) {
-            return false;
-        }
-        lastScanNanos = now;
-        return true;
     }
 
     /** Finds the repositories below the directories now; drops the ones that are gone. */
@@ -105,8 +117,16 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
                         e.getValue().stream().map(AnnexRepository::gitDir).toList());
                 continue;
             }
-            if (!served.containsKey(e.getKey())) {
-                add(e.getValue().get(0));
+            AnnexRepository repository = e.getValue().get(0);
+            ServedRepository current = served.get(e.getKey());
+            if (current != null && !current.repository().gitDir().equals(repository.gitDir())) {
+                log.info("{} moved from {} to {}", e.getKey(), current.repository().gitDir(), repository.gitDir());
+                served.remove(e.getKey());
+                current.close();
+                current = null;
+            }
+            if (current == null) {
+                add(repository);
             }
         }
         for (AnnexUuid uuid : List.copyOf(served.keySet())) {
@@ -119,7 +139,6 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
                 }
             }
         }
-        lastScanNanos = monotonicClock.nowNanos();
     }
 
     private static List<AnnexRepository> findBelow(Path top) {
@@ -128,7 +147,13 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
             Files.walkFileTree(top, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    Optional<AnnexRepository> r = AnnexRepository.open(dir);
+                    Optional<AnnexRepository> r;
+                    try {
+                        r = AnnexRepository.open(dir);
+                    } catch (RuntimeException e) {
+                        log.warn("skipping {}: {}", dir, e.getMessage());
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
                     if (r.isPresent()) {
                         found.add(r.get());
                         return FileVisitResult.SKIP_SUBTREE;
@@ -148,9 +173,15 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
         return found;
     }
 
+    /** Commits every pending journal, then lets go of every repository. */
     @Override
     public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        timer.shutdown();
         served.values().forEach(ServedRepository::close);
         served.clear();
+        timer.shutdownNow();
     }
 }

@@ -7,11 +7,16 @@ import io.annexgate.metrics.AnnexgateMetrics;
 import io.annexgate.repository.AnnexContentLocks;
 import io.annexgate.repository.AnnexObjectStore;
 import io.annexgate.repository.AnnexRepository;
+import io.annexgate.repository.ChangeNotifyingLocationLog;
 import io.annexgate.repository.GitAnnexBranch;
+import io.annexgate.repository.JournalCommitter;
 import io.annexgate.repository.JournalLocationLog;
+import io.annexgate.repository.JournalLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** One repository served by this process, with the state that belongs to it alone. */
 final class ServedRepository implements AutoCloseable {
@@ -20,10 +25,11 @@ final class ServedRepository implements AutoCloseable {
     private final GitAnnexBranch branch;
     private final LockRegistry lockRegistry;
     private final AnnexContentLocks contentLocks;
+    private final DebouncedCommit journalCommit;
     private final LocalRepositoryTarget target;
 
     ServedRepository(AnnexRepository repository, int lockedFiles, MonotonicClock monotonicClock, Clock wallClock,
-            AnnexgateMetrics metrics) {
+            AnnexgateMetrics metrics, ScheduledExecutorService commitTimer) {
         this.repository = repository;
         try {
             this.branch = new GitAnnexBranch(repository);
@@ -33,8 +39,14 @@ final class ServedRepository implements AutoCloseable {
         AnnexObjectStore store = new AnnexObjectStore(repository);
         this.contentLocks = new AnnexContentLocks(repository, store, wallClock);
         this.lockRegistry = new CaffeineLockRegistry(monotonicClock, lockedFiles);
+        JournalLock journalLock = new JournalLock(repository);
+        this.journalCommit = new DebouncedCommit(repository.gitDir().toString(),
+                new JournalCommitter(repository, branch, journalLock), commitTimer, monotonicClock,
+                Duration.ofSeconds(1), Duration.ofSeconds(10));
         this.target = new LocalRepositoryTarget(repository, store, contentLocks,
-                new JournalLocationLog(repository, branch, wallClock), lockRegistry, monotonicClock, wallClock, metrics);
+                new ChangeNotifyingLocationLog(new JournalLocationLog(repository, branch, journalLock, wallClock),
+                        journalCommit::changed),
+                lockRegistry, monotonicClock, wallClock, metrics);
     }
 
     AnnexRepository repository() {
@@ -49,9 +61,13 @@ final class ServedRepository implements AutoCloseable {
         return lockRegistry;
     }
 
-    /** Lets go of every lock; retention times stay on disk and keep protecting the content. */
+    /**
+     * Commits the journal still pending, then lets go of every lock; retention times stay on disk
+     * and keep protecting the content.
+     */
     @Override
     public void close() {
+        journalCommit.flush();
         lockRegistry.shutdown();
         contentLocks.releaseAll();
         branch.close();

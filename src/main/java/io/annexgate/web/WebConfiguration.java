@@ -1,5 +1,6 @@
 package io.annexgate.web;
 
+import io.annexgate.config.AnnexgateProperties;
 import io.annexgate.metrics.AnnexgateMetrics;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.http.UriCompliance;
@@ -14,7 +15,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The HTTP side: request metrics, and a Jetty that lets keys with encoded slashes through. */
+/** The HTTP side: request metrics, a Jetty that lets keys with encoded slashes through, and {@code --socket}. */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
 
@@ -32,6 +33,16 @@ class WebConfiguration {
     @Bean
     WebServerFactoryCustomizer<JettyServletWebServerFactory> keyFriendlyUris() {
         return factory -> factory.addServerCustomizers((JettyServerCustomizer) WebConfiguration::allowEncodedSeparators);
+    }
+
+    /** {@code --socket}: the API on a Unix domain socket instead of TCP (the management port stays TCP). */
+    @Bean
+    WebServerFactoryCustomizer<JettyServletWebServerFactory> unixSocket(AnnexgateProperties properties) {
+        return factory -> {
+            if (properties.socket() != null) {
+                factory.addServerCustomizers(server -> UnixSocketListener.listenOn(server, properties.socket()));
+            }
+        };
     }
 
     private static void allowEncodedSeparators(Server server) {

@@ -161,6 +161,18 @@ class LocationLogContentTest {
         assertThat(LocationLogContent.journalFileName("a_/_b")).isEqualTo("a_____b");
     }
 
+    @Test
+    void journalFileNamesMapBackToBranchPathsAsGitAnnexReadsThem() {
+        assertThat(LocationLogContent.branchPathOfJournalFile(
+                "685_f27_SHA3__256E-s6--b314e28493eae9dab57ac4f0c6d887bddbbeb810e900d818395ace558e96516d.txt.log"))
+                .isEqualTo("685/f27/SHA3_256E-s6--b314e28493eae9dab57ac4f0c6d887bddbbeb810e900d818395ace558e96516d.txt.log");
+        assertThat(LocationLogContent.branchPathOfJournalFile("47a_dec_URL--http&c%%ex.com%a__b&cc.log"))
+                .isEqualTo("47a/dec/URL--http&c%%ex.com%a_b&cc.log");
+        assertThat(LocationLogContent.branchPathOfJournalFile("uuid.log")).isEqualTo("uuid.log");
+        // the encoding is ambiguous next to '/', and git-annex reads it this way too
+        assertThat(LocationLogContent.branchPathOfJournalFile("a_____b")).isEqualTo("a__/b");
+    }
+
     @Property
     void renderThenParseIsIdentity(@ForAll("logs") LocationLogContent log) {
         assertThat(LocationLogContent.parse(log.render())).isEqualTo(log);
