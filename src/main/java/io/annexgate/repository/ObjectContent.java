@@ -1,7 +1,6 @@
 package io.annexgate.repository;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -16,7 +15,8 @@ import java.util.Map;
  */
 public final class ObjectContent implements AutoCloseable {
 
-    private static final int BUFFER_SIZE = 256 * 1024;
+    private static final long MAP_THRESHOLD = 256 * 1024;
+    private static final long MAP_CHUNK = 8 * 1024 * 1024;
 
     private final Path path;
     private final FileChannel channel;
@@ -59,7 +59,7 @@ public final class ObjectContent implements AutoCloseable {
      * @return the number of bytes sent; one less than {@link #lengthFrom} when the file changed
      *     underneath and {@code signalInvalidity} is set
      */
-    public long transferTo(long offset, OutputStream out, boolean signalInvalidity) throws IOException {
+    public long transferTo(long offset, ByteSink out, boolean signalInvalidity) throws IOException {
         long remaining = lengthFrom(offset);
         if (remaining == 0) {
             return 0;
@@ -75,19 +75,31 @@ public final class ObjectContent implements AutoCloseable {
         return sent;
     }
 
-    private long copy(long position, long count, OutputStream out) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BUFFER_SIZE, Math.max(count, 1)));
+    /** Small ranges go through one heap buffer; large ones as memory-mapped slices of the file. */
+    private long copy(long position, long count, ByteSink out) throws IOException {
+        if (count >= MAP_THRESHOLD) {
+            long copied = 0;
+            while (copied < count) {
+                long n = Math.min(MAP_CHUNK, count - copied);
+                if (position + copied + n > channel.size()) {
+                    throw new IOException("object shrank while being sent: " + path.getFileName());
+                }
+                out.write(channel.map(FileChannel.MapMode.READ_ONLY, position + copied, n));
+                copied += n;
+            }
+            return copied;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(count, 1));
         long copied = 0;
         while (copied < count) {
-            buffer.clear();
-            buffer.limit((int) Math.min(buffer.capacity(), count - copied));
             int n = channel.read(buffer, position + copied);
             if (n < 0) {
                 throw new IOException("object shrank while being sent: " + path.getFileName());
             }
-            out.write(buffer.array(), 0, n);
             copied += n;
         }
+        buffer.flip();
+        out.write(buffer);
         return copied;
     }
 

@@ -1,7 +1,7 @@
 package io.annexgate.service;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import io.annexgate.repository.ByteSink;
 
 /** Content on its way to a client, of known size. */
 public interface ContentSource extends AutoCloseable {
@@ -13,7 +13,7 @@ public interface ContentSource extends AutoCloseable {
      * Sends from {@code offset} to the end; returns the bytes sent, fewer than announced when the
      * content turned out invalid and {@code signalInvalidity} is on.
      */
-    long transferTo(long offset, OutputStream out, boolean signalInvalidity) throws IOException;
+    long transferTo(long offset, ByteSink out, boolean signalInvalidity) throws IOException;
 
     /** Whether the content is present here, so its length is known before sending. */
     default boolean isLocal() {

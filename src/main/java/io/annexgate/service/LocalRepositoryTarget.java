@@ -8,6 +8,7 @@ import io.annexgate.protocol.AnnexUuid;
 import io.annexgate.protocol.Key;
 import io.annexgate.protocol.LockId;
 import io.annexgate.repository.AnnexRepository;
+import io.annexgate.repository.ByteSink;
 import io.annexgate.repository.ContentLocks;
 import io.annexgate.repository.ContentLocks.RemovalLock;
 import io.annexgate.repository.ContentLocks.SharedContentLock;
@@ -17,7 +18,6 @@ import io.annexgate.repository.ObjectStore;
 import io.annexgate.repository.Reception;
 import io.annexgate.repository.StagedUpload;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -87,7 +87,7 @@ public final class LocalRepositoryTarget implements AnnexTarget {
         }
 
         @Override
-        public long transferTo(long offset, OutputStream out, boolean signalInvalidity) throws IOException {
+        public long transferTo(long offset, ByteSink out, boolean signalInvalidity) throws IOException {
             long sent = content.transferTo(offset, out, signalInvalidity);
             metrics.bytesSent(sent);
             return sent;

@@ -68,7 +68,7 @@ class ContentController {
             }
             ApiExchange.outcome(request, "sent");
             if (!"HEAD".equals(request.getMethod())) {
-                long sent = content.transferTo(offset, response.getOutputStream(), signalInvalidity);
+                long sent = content.transferTo(offset, response.getOutputStream()::write, signalInvalidity);
                 if (sent != length) {
                     ApiExchange.outcome(request, "invalid");
                 }
