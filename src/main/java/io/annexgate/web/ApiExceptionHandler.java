@@ -66,10 +66,11 @@ class ApiExceptionHandler {
     @ExceptionHandler(Exception.class)
     void unexpected(Exception e, HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (response.isCommitted()) {
-            log.warn("{} {} failed after the answer began: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            log.warn("request {}: {} {} failed after the answer began: {}", request.getRequestId(), request.getMethod(),
+                    request.getRequestURI(), e.toString());
             return;
         }
-        log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+        log.error("request {}: {} {} failed", request.getRequestId(), request.getMethod(), request.getRequestURI(), e);
         ApiResponses.text(response, 500, "internal error");
     }
 }
