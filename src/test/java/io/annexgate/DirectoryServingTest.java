@@ -9,6 +9,7 @@ import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.AnnexgateServer;
 import io.annexgate.testing.Command;
 import io.annexgate.testing.RawApi;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,6 +117,15 @@ class DirectoryServingTest {
 
         await().atMost(DISCOVERY).until(() -> checkpresent(uuid) == 404);
         assertThat(checkpresent(bare.uuid())).isEqualTo(200);
+        MeterRegistry meters = server.bean(MeterRegistry.class);
+        assertThat(meters.get("annexgate.repositories.served").gauge().value()).isEqualTo(1);
+        assertThat(meters.find("annexgate.disk.free").gauges()).hasSize(1);
+
+        Files.move(tmp.resolve("moved-away"), served.resolve("back"));
+
+        await().atMost(DISCOVERY).until(() -> checkpresent(uuid) == 200);
+        assertThat(meters.get("annexgate.repositories.served").gauge().value()).isEqualTo(2);
+        assertThat(meters.find("annexgate.disk.free").gauges()).hasSize(1);
     }
 
     @Test

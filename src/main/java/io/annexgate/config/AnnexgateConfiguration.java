@@ -34,8 +34,8 @@ public class AnnexgateConfiguration {
     }
 
     @Bean
-    AnnexgateMetrics annexgateMetrics(MeterRegistry registry) {
-        return new AnnexgateMetrics(registry);
+    AnnexgateMetrics annexgateMetrics(MeterRegistry registry, AnnexgateProperties properties) {
+        return new AnnexgateMetrics(registry, properties.metrics().perRepository());
     }
 
     @Bean

@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param lockedfiles content locks that may be held at once ({@code --lockedfiles})
  * @param proxyconnections idle proxy connections kept ({@code --proxyconnections})
  * @param clusterjobs concurrent node accesses per cluster request ({@code --clusterjobs})
+ * @param metrics what the {@code annexgate_*} meters are tagged with
  */
 @ConfigurationProperties("annexgate")
 public record AnnexgateProperties(
@@ -33,7 +34,16 @@ public record AnnexgateProperties(
         @DefaultValue("1") int proxyconnections,
         @DefaultValue("1") int clusterjobs,
         @DefaultValue Auth auth,
-        @DefaultValue Tls tls) {
+        @DefaultValue Tls tls,
+        @DefaultValue Metrics metrics) {
+
+    /**
+     * Meter settings.
+     *
+     * @param perRepository disk gauges per served repository (tag {@code repository}) rather than
+     *     per file system; one series pair per repository, so only for a few repositories
+     */
+    public record Metrics(boolean perRepository) { }
 
     /** The access flags. */
     public record Auth(

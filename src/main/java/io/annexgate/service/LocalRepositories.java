@@ -71,7 +71,6 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
         ServedRepository s = new ServedRepository(repository, lockedFiles, monotonicClock, wallClock, metrics,
                 timer);
         served.put(repository.uuid(), s);
-        metrics.repositoryServed(repository.uuid().value(), repository.gitDir(), s.lockRegistry()::held, lockedFiles);
         log.info("serving {} as {}", repository.gitDir(), repository.uuid());
     }
 

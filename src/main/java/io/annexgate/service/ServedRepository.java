@@ -27,6 +27,8 @@ final class ServedRepository implements AutoCloseable {
     private final AnnexContentLocks contentLocks;
     private final DebouncedCommit journalCommit;
     private final LocalRepositoryTarget target;
+    private final AnnexgateMetrics.Registration meters;
+    private final AnnexgateMetrics.Registration locksHeld;
 
     ServedRepository(AnnexRepository repository, int lockedFiles, MonotonicClock monotonicClock, Clock wallClock,
             AnnexgateMetrics metrics, ScheduledExecutorService commitTimer) {
@@ -47,6 +49,8 @@ final class ServedRepository implements AutoCloseable {
                 new ChangeNotifyingLocationLog(new JournalLocationLog(repository, branch, journalLock, wallClock),
                         journalCommit::changed),
                 lockRegistry, monotonicClock, wallClock, metrics);
+        this.meters = metrics.repositoryServed(repository.uuid().value(), repository.gitDir(), lockedFiles);
+        this.locksHeld = metrics.locksHeld(lockRegistry::held);
     }
 
     AnnexRepository repository() {
@@ -55,10 +59,6 @@ final class ServedRepository implements AutoCloseable {
 
     LocalRepositoryTarget target() {
         return target;
-    }
-
-    LockRegistry lockRegistry() {
-        return lockRegistry;
     }
 
     /**
@@ -71,5 +71,7 @@ final class ServedRepository implements AutoCloseable {
         lockRegistry.shutdown();
         contentLocks.releaseAll();
         branch.close();
+        locksHeld.close();
+        meters.close();
     }
 }
