@@ -68,6 +68,6 @@ public class AnnexgateConfiguration {
     LocalRepositories localRepositories(AnnexgateProperties properties, MonotonicClock monotonicClock, Clock wallClock,
             AnnexgateMetrics metrics) {
         return LocalRepositories.open(properties.repositoryOrWorkingDirectory(), properties.directories(),
-                properties.lockedfiles(), monotonicClock, wallClock, metrics);
+                properties.lockedfiles(), monotonicClock, wallClock, metrics, properties.closeIdleAfter());
     }
 }

@@ -1,6 +1,7 @@
 package io.annexgate.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param proxyconnections idle proxy connections kept ({@code --proxyconnections})
  * @param clusterjobs concurrent node accesses per cluster request ({@code --clusterjobs})
  * @param metrics what the {@code annexgate_*} meters are tagged with
+ * @param closeIdleAfter a served repository's open state (JGit repository, lock registry, journal
+ *     committer) is closed after this long without requests, locks or pending journal changes
  */
 @ConfigurationProperties("annexgate")
 public record AnnexgateProperties(
@@ -35,7 +38,8 @@ public record AnnexgateProperties(
         @DefaultValue("1") int clusterjobs,
         @DefaultValue Auth auth,
         @DefaultValue Tls tls,
-        @DefaultValue Metrics metrics) {
+        @DefaultValue Metrics metrics,
+        @DefaultValue("10m") Duration closeIdleAfter) {
 
     /**
      * Meter settings.
