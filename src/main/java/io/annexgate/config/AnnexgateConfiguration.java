@@ -68,6 +68,7 @@ public class AnnexgateConfiguration {
     LocalRepositories localRepositories(AnnexgateProperties properties, MonotonicClock monotonicClock, Clock wallClock,
             AnnexgateMetrics metrics) {
         return LocalRepositories.open(properties.repositoryOrWorkingDirectory(), properties.directories(),
-                properties.lockedfiles(), monotonicClock, wallClock, metrics, properties.closeIdleAfter());
+                properties.lockedfiles(), monotonicClock, wallClock, metrics, properties.closeIdleAfter(),
+                properties.jobsPerRepository(), properties.cpus() == null ? 0 : properties.cpus());
     }
 }

@@ -41,6 +41,9 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
     private final Clock wallClock;
     private final AnnexgateMetrics metrics;
     private final Duration closeIdleAfter;
+    private final int jobs;
+    /** Shared by every repository: {@code --cpus} bounds hashing server-wide. */
+    private final TransferSlots hashing;
     private final Map<AnnexUuid, ServedRepository> served = new ConcurrentHashMap<>();
     /** Duplicate uuids already reported, with the directories that share them: each situation is logged once. */
     private final Map<AnnexUuid, List<Path>> reportedDuplicates = new HashMap<>();
@@ -50,8 +53,10 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
     private DirectoryWatcher watcher;
 
     private LocalRepositories(List<Path> directories, int lockedFiles, MonotonicClock monotonicClock, Clock wallClock,
-            AnnexgateMetrics metrics, Duration closeIdleAfter) {
+            AnnexgateMetrics metrics, Duration closeIdleAfter, int jobs, int cpus) {
         this.closeIdleAfter = closeIdleAfter;
+        this.jobs = jobs;
+        this.hashing = new TransferSlots(cpus);
         this.directories = directories;
         this.lockedFiles = lockedFiles;
         this.monotonicClock = monotonicClock;
@@ -59,10 +64,15 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
         this.metrics = metrics;
     }
 
+    /**
+     * @param jobs concurrent transfers (put and get bodies) per repository; 0 for no bound
+     * @param cpus concurrent uploads being hashed, server-wide; 0 for no bound
+     */
     public static LocalRepositories open(Path single, List<Path> directories, int lockedFiles,
-            MonotonicClock monotonicClock, Clock wallClock, AnnexgateMetrics metrics, Duration closeIdleAfter) {
+            MonotonicClock monotonicClock, Clock wallClock, AnnexgateMetrics metrics, Duration closeIdleAfter,
+            int jobs, int cpus) {
         LocalRepositories repositories = new LocalRepositories(List.copyOf(directories), lockedFiles, monotonicClock,
-                wallClock, metrics, closeIdleAfter);
+                wallClock, metrics, closeIdleAfter, jobs, cpus);
         if (directories.isEmpty()) {
             AnnexRepository repository = AnnexRepository.open(single).orElseThrow(() -> new IllegalStateException(
                     "Use the --directory option to specify which git-annex repositories to serve."));
@@ -78,7 +88,7 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
 
     private void add(AnnexRepository repository) {
         ServedRepository s = new ServedRepository(repository, lockedFiles, monotonicClock, wallClock, metrics,
-                timer);
+                timer, new TransferSlots(jobs), hashing);
         served.put(repository.uuid(), s);
         log.info("serving {} as {}", repository.gitDir(), repository.uuid());
     }

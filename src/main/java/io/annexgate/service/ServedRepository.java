@@ -19,7 +19,9 @@ import java.util.function.Supplier;
  * One repository served by this process. Discovery makes only this (where it is, its layout
  * settings, its meters); the {@link OpenRepository} state is opened by the first request and
  * closed by {@link #closeIfIdle} once nothing has used it for a while, never while a request is
- * in progress, a lock is held or a journal change is pending.
+ * in progress, a lock is held or a journal change is pending. Transfers (put and get bodies) take
+ * one of its {@code --jobs} slots, and uploads, hashed as they arrive, one of the server's
+ * {@code --cpus} hashing slots as well.
  */
 final class ServedRepository implements AutoCloseable {
 
@@ -28,14 +30,18 @@ final class ServedRepository implements AutoCloseable {
     private final MonotonicClock clock;
     private final AnnexgateMetrics.Registration meters;
     private final AnnexTarget target = new LazyTarget();
+    private final TransferSlots jobs;
+    private final TransferSlots hashing;
     private OpenRepository open;
     private int inUse;
     private long lastUsedNanos;
     private boolean closed;
 
     ServedRepository(AnnexRepository repository, int lockedFiles, MonotonicClock monotonicClock, Clock wallClock,
-            AnnexgateMetrics metrics, ScheduledExecutorService commitTimer) {
+            AnnexgateMetrics metrics, ScheduledExecutorService commitTimer, TransferSlots jobs, TransferSlots hashing) {
         this.repository = repository;
+        this.jobs = jobs;
+        this.hashing = hashing;
         this.clock = monotonicClock;
         this.opener = () -> new OpenRepository(repository, lockedFiles, monotonicClock, wallClock, metrics, commitTimer);
         this.meters = metrics.repositoryServed(repository.uuid().value(), repository.gitDir(), lockedFiles);
@@ -117,15 +123,24 @@ final class ServedRepository implements AutoCloseable {
 
         @Override
         public Optional<ContentSource> get(Key key) throws IOException {
-            LocalRepositoryTarget t = use();
+            TransferSlots.Slot slot = jobs.take();
+            LocalRepositoryTarget t;
+            try {
+                t = use();
+            } catch (RuntimeException e) {
+                slot.close();
+                throw e;
+            }
             try {
                 Optional<ContentSource> content = t.get(key);
                 if (content.isEmpty()) {
                     done();
+                    slot.close();
                 }
-                return content.map(InUse::new);
+                return content.map(c -> new InUse(c, slot));
             } catch (IOException | RuntimeException e) {
                 done();
+                slot.close();
                 throw e;
             }
         }
@@ -137,7 +152,9 @@ final class ServedRepository implements AutoCloseable {
 
         @Override
         public PutOutcome put(Upload upload) throws IOException {
-            return with(t -> t.put(upload));
+            try (TransferSlots.Slot job = jobs.take(); TransferSlots.Slot cpu = hashing.take()) {
+                return with(t -> t.put(upload));
+            }
         }
 
         @Override
@@ -174,10 +191,12 @@ final class ServedRepository implements AutoCloseable {
     /** Content being sent: the state stays in use until it is closed. */
     private final class InUse implements ContentSource {
         private final ContentSource content;
+        private final TransferSlots.Slot slot;
         private boolean closed;
 
-        InUse(ContentSource content) {
+        InUse(ContentSource content, TransferSlots.Slot slot) {
             this.content = content;
+            this.slot = slot;
         }
 
         @Override
@@ -205,6 +224,7 @@ final class ServedRepository implements AutoCloseable {
                 content.close();
             } finally {
                 done();
+                slot.close();
             }
         }
     }
