@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -95,7 +97,12 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
 
     private void watch() {
         try {
-            watcher = DirectoryWatcher.start(directories, this::rescan);
+            // the first walk skips the repositories the scan just found without reading their configs again
+            Set<Path> known = served.values().stream().map(s -> s.repository().dir())
+                    .collect(Collectors.toCollection(ConcurrentHashMap::newKeySet));
+            watcher = DirectoryWatcher.start(directories, this::rescan,
+                    dir -> known.contains(dir.toAbsolutePath().normalize()));
+            known.clear();
         } catch (IOException e) {
             log.warn("cannot watch {} ({}); new repositories are found every {} s", directories, e.toString(),
                     SAFETY_RESCAN_SECONDS);
