@@ -21,9 +21,13 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** {@code --directory}: every git-annex repository below a directory, found at start and while running. */
+@ExtendWith(OutputCaptureExtension.class)
 class DirectoryServingTest {
 
     private static final Duration DISCOVERY = Duration.ofSeconds(2);
@@ -136,5 +140,20 @@ class DirectoryServingTest {
 
         await().atMost(DISCOVERY).until(() -> checkpresent(plain.uuid()) == 404);
         assertThat(List.of(checkpresent(bare.uuid()))).containsExactly(200);
+    }
+
+    @Test
+    void aDuplicateUuidIsReportedOnceHoweverOftenTheDirectoryIsRescanned(CapturedOutput output) {
+        Command.ok(served, "git", "clone", "-q", plain.dir().toString(), "twin");
+        Command.ok(served.resolve("twin"), "git", "config", "annex.uuid", plain.uuid());
+        await().atMost(DISCOVERY).until(() -> checkpresent(plain.uuid()) == 404);
+
+        // two more rescans, each seen to have happened by a new repository being served
+        for (String name : List.of("later-1", "later-2")) {
+            AnnexRepo later = AnnexRepo.init(served, name);
+            await().atMost(DISCOVERY).until(() -> checkpresent(later.uuid()) == 200);
+        }
+
+        assertThat(output.getAll().split("not serving uuid " + plain.uuid(), -1)).hasSize(2);
     }
 }
