@@ -9,6 +9,7 @@ import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.AnnexgateServer;
 import io.annexgate.testing.Command;
 import io.annexgate.testing.RawApi;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +21,13 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** {@code --directory}: every git-annex repository below a directory, found at start and while running. */
+@ExtendWith(OutputCaptureExtension.class)
 class DirectoryServingTest {
 
     private static final Duration DISCOVERY = Duration.ofSeconds(2);
@@ -116,6 +121,15 @@ class DirectoryServingTest {
 
         await().atMost(DISCOVERY).until(() -> checkpresent(uuid) == 404);
         assertThat(checkpresent(bare.uuid())).isEqualTo(200);
+        MeterRegistry meters = server.bean(MeterRegistry.class);
+        assertThat(meters.get("annexgate.repositories.served").gauge().value()).isEqualTo(1);
+        assertThat(meters.find("annexgate.disk.free").gauges()).hasSize(1);
+
+        Files.move(tmp.resolve("moved-away"), served.resolve("back"));
+
+        await().atMost(DISCOVERY).until(() -> checkpresent(uuid) == 200);
+        assertThat(meters.get("annexgate.repositories.served").gauge().value()).isEqualTo(2);
+        assertThat(meters.find("annexgate.disk.free").gauges()).hasSize(1);
     }
 
     @Test
@@ -126,5 +140,20 @@ class DirectoryServingTest {
 
         await().atMost(DISCOVERY).until(() -> checkpresent(plain.uuid()) == 404);
         assertThat(List.of(checkpresent(bare.uuid()))).containsExactly(200);
+    }
+
+    @Test
+    void aDuplicateUuidIsReportedOnceHoweverOftenTheDirectoryIsRescanned(CapturedOutput output) {
+        Command.ok(served, "git", "clone", "-q", plain.dir().toString(), "twin");
+        Command.ok(served.resolve("twin"), "git", "config", "annex.uuid", plain.uuid());
+        await().atMost(DISCOVERY).until(() -> checkpresent(plain.uuid()) == 404);
+
+        // two more rescans, each seen to have happened by a new repository being served
+        for (String name : List.of("later-1", "later-2")) {
+            AnnexRepo later = AnnexRepo.init(served, name);
+            await().atMost(DISCOVERY).until(() -> checkpresent(later.uuid()) == 200);
+        }
+
+        assertThat(output.getAll().split("not serving uuid " + plain.uuid(), -1)).hasSize(2);
     }
 }

@@ -34,8 +34,8 @@ public class AnnexgateConfiguration {
     }
 
     @Bean
-    AnnexgateMetrics annexgateMetrics(MeterRegistry registry) {
-        return new AnnexgateMetrics(registry);
+    AnnexgateMetrics annexgateMetrics(MeterRegistry registry, AnnexgateProperties properties) {
+        return new AnnexgateMetrics(registry, properties.metrics().perRepository());
     }
 
     @Bean
@@ -68,6 +68,7 @@ public class AnnexgateConfiguration {
     LocalRepositories localRepositories(AnnexgateProperties properties, MonotonicClock monotonicClock, Clock wallClock,
             AnnexgateMetrics metrics) {
         return LocalRepositories.open(properties.repositoryOrWorkingDirectory(), properties.directories(),
-                properties.lockedfiles(), monotonicClock, wallClock, metrics);
+                properties.lockedfiles(), monotonicClock, wallClock, metrics, properties.closeIdleAfter(),
+                properties.jobsPerRepository(), properties.cpus() == null ? 0 : properties.cpus());
     }
 }

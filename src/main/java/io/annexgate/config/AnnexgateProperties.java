@@ -1,6 +1,7 @@
 package io.annexgate.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -14,11 +15,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param socket Unix domain socket to listen on instead of TCP ({@code --socket})
  * @param repository the repository to serve when no directories are given; the working directory by default
  * @param directories serve every git-annex repository below these ({@code --directory})
- * @param jobs concurrent repository work ({@code --jobs}, a number or {@code cpus})
- * @param cpus CPU cores to use ({@code --cpus})
+ * @param jobs concurrent transfers (put and get bodies) per repository ({@code --jobs}, a number or
+ *     {@code cpus}); unbounded when absent; requests past it wait
+ * @param cpus concurrent uploads being hashed, server-wide ({@code --cpus}); unbounded when absent
  * @param lockedfiles content locks that may be held at once ({@code --lockedfiles})
  * @param proxyconnections idle proxy connections kept ({@code --proxyconnections})
  * @param clusterjobs concurrent node accesses per cluster request ({@code --clusterjobs})
+ * @param metrics what the {@code annexgate_*} meters are tagged with
+ * @param closeIdleAfter a served repository's open state (JGit repository, lock registry, journal
+ *     committer) is closed after this long without requests, locks or pending journal changes
  */
 @ConfigurationProperties("annexgate")
 public record AnnexgateProperties(
@@ -33,7 +38,17 @@ public record AnnexgateProperties(
         @DefaultValue("1") int proxyconnections,
         @DefaultValue("1") int clusterjobs,
         @DefaultValue Auth auth,
-        @DefaultValue Tls tls) {
+        @DefaultValue Tls tls,
+        @DefaultValue Metrics metrics,
+        @DefaultValue("10m") Duration closeIdleAfter) {
+
+    /**
+     * Meter settings.
+     *
+     * @param perRepository disk gauges per served repository (tag {@code repository}) rather than
+     *     per file system; one series pair per repository, so only for a few repositories
+     */
+    public record Metrics(boolean perRepository) { }
 
     /** The access flags. */
     public record Auth(
@@ -50,6 +65,21 @@ public record AnnexgateProperties(
         public boolean enabled() {
             return certfile != null && !certfile.isBlank() && privatekeyfile != null && !privatekeyfile.isBlank();
         }
+    }
+
+    /** {@code jobs} as a number: {@code cpus} is {@code --cpus} or the processors available; 0 when absent. */
+    public int jobsPerRepository() {
+        if (jobs == null || jobs.isBlank()) {
+            return 0;
+        }
+        if (jobs.trim().equals("cpus")) {
+            return cpus != null && cpus > 0 ? cpus : Runtime.getRuntime().availableProcessors();
+        }
+        int n = Integer.parseInt(jobs.trim());
+        if (n < 1) {
+            throw new IllegalArgumentException("--jobs must be at least 1 or cpus, not " + jobs);
+        }
+        return n;
     }
 
     public Path repositoryOrWorkingDirectory() {

@@ -6,22 +6,20 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.io.IOException;
-import java.nio.file.FileStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
  * Every {@code annexgate_*} meter, declared in one place with bounded tags: endpoint, version,
- * outcome, status, direction, and a repository name only where there are few.
+ * outcome, status, direction, file system, and a repository name only when the operator asks for
+ * it ({@code annexgate.metrics.per-repository}). What a repository registers goes when it stops being served.
  */
 public final class AnnexgateMetrics {
 
@@ -32,15 +30,22 @@ public final class AnnexgateMetrics {
     private final Counter verificationFailures;
     private final AtomicInteger uploadsInFlight = new AtomicInteger();
     private final AtomicInteger downloadsInFlight = new AtomicInteger();
-    private final List<IntSupplier> lockCounts = new CopyOnWriteArrayList<>();
-    private final List<IntSupplier> lockLimits = new CopyOnWriteArrayList<>();
+    private final Set<IntSupplier> lockCounts = ConcurrentHashMap.newKeySet();
+    private final Set<IntSupplier> lockLimits = ConcurrentHashMap.newKeySet();
+    private final DiskGauges disks;
     private final AtomicInteger repositoriesServed = new AtomicInteger();
     private final Map<RequestTags, Timer> requestTimers = new ConcurrentHashMap<>();
 
     private record RequestTags(Endpoint endpoint, String version, String outcome, int status) { }
 
     public AnnexgateMetrics(MeterRegistry registry) {
+        this(registry, false);
+    }
+
+    /** @param perRepository disk gauges per repository (tag {@code repository}) rather than per file system */
+    public AnnexgateMetrics(MeterRegistry registry, boolean perRepository) {
         this.registry = registry;
+        this.disks = new DiskGauges(registry, perRepository);
         this.bytesReceived = Counter.builder("annexgate.bytes.received")
                 .description("Content bytes received from clients").register(registry);
         this.bytesSent = Counter.builder("annexgate.bytes.sent")
@@ -59,33 +64,38 @@ public final class AnnexgateMetrics {
         Gauge.builder("annexgate.lockedfiles.limit", lockLimits, sum())
                 .description("How many content locks may be held at once").register(registry);
         Gauge.builder("annexgate.repositories.served", repositoriesServed, AtomicInteger::get)
-                .description("Repositories this server answers for").register(registry);
+                .description("Repositories this server answers for now").register(registry);
     }
 
-    private static ToDoubleFunction<List<IntSupplier>> sum() {
-        return list -> list.stream().mapToInt(IntSupplier::getAsInt).sum();
+    private static ToDoubleFunction<Set<IntSupplier>> sum() {
+        return set -> set.stream().mapToInt(IntSupplier::getAsInt).sum();
     }
 
-    /** Registers the gauges of one served repository. */
-    public void repositoryServed(String name, Path directory, IntSupplier locksHeld, int lockLimit) {
+    /**
+     * Counts one repository as served, with its locked-files limit and its file system's disk
+     * gauges, until the returned registration is closed.
+     */
+    public Registration repositoryServed(String name, Path directory, int lockLimit) {
         repositoriesServed.incrementAndGet();
-        lockCounts.add(locksHeld);
-        lockLimits.add(() -> lockLimit);
-        Gauge.builder("annexgate.disk.free", directory, dir -> fileStoreBytes(dir, false)).baseUnit("bytes")
-                .tag("repository", name).description("Usable bytes on the file system holding the repository")
-                .register(registry);
-        Gauge.builder("annexgate.disk.total", directory, dir -> fileStoreBytes(dir, true)).baseUnit("bytes")
-                .tag("repository", name).description("Size of the file system holding the repository")
-                .register(registry);
+        IntSupplier limit = () -> lockLimit;
+        lockLimits.add(limit);
+        Runnable disk = disks.add(name, directory);
+        AtomicBoolean open = new AtomicBoolean(true);
+        return () -> {
+            if (!open.getAndSet(false)) {
+                return;
+            }
+            disk.run();
+            lockLimits.remove(limit);
+            repositoriesServed.decrementAndGet();
+        };
     }
 
-    private static double fileStoreBytes(Path dir, boolean total) {
-        try {
-            FileStore store = Files.getFileStore(dir);
-            return total ? store.getTotalSpace() : store.getUsableSpace();
-        } catch (IOException e) {
-            return Double.NaN;
-        }
+    /** Adds {@code held} to {@code annexgate_locks_held} until the returned registration is closed. */
+    public Registration locksHeld(IntSupplier held) {
+        IntSupplier own = held::getAsInt;
+        lockCounts.add(own);
+        return () -> lockCounts.remove(own);
     }
 
     /** Records one finished API request. */
@@ -127,6 +137,13 @@ public final class AnnexgateMetrics {
     public InFlight download() {
         downloadsInFlight.incrementAndGet();
         return downloadsInFlight::decrementAndGet;
+    }
+
+    /** Something counted or registered until closed. */
+    @FunctionalInterface
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** A transfer being counted. */

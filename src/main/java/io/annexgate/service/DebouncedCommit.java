@@ -62,6 +62,11 @@ final class DebouncedCommit {
         scheduled = timer.schedule(() -> Thread.startVirtualThread(this::commitNow), waitNanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Whether no change waits to be committed and no commit is running. */
+    synchronized boolean idle() {
+        return !dirty && !committing.isLocked();
+    }
+
     /** Commits now whatever is pending, waiting for it (at shutdown). */
     void flush() {
         synchronized (this) {

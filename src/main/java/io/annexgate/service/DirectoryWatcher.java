@@ -19,6 +19,7 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +37,19 @@ final class DirectoryWatcher implements AutoCloseable {
     private final WatchService watchService;
     private final Runnable rescan;
     private final Thread thread;
+    /** Repositories known to be served: skipped without reading their config again. */
+    private final Predicate<Path> served;
 
-    private DirectoryWatcher(WatchService watchService, Runnable rescan) {
+    private DirectoryWatcher(WatchService watchService, Runnable rescan, Predicate<Path> served) {
         this.watchService = watchService;
         this.rescan = rescan;
+        this.served = served;
         this.thread = Thread.ofPlatform().name("annexgate-directory-watch").daemon().unstarted(this::loop);
     }
 
-    static DirectoryWatcher start(List<Path> tops, Runnable rescan) throws IOException {
-        DirectoryWatcher watcher = new DirectoryWatcher(FileSystems.getDefault().newWatchService(), rescan);
+    /** @param served whether a directory is a repository already served (it is not watched inside) */
+    static DirectoryWatcher start(List<Path> tops, Runnable rescan, Predicate<Path> served) throws IOException {
+        DirectoryWatcher watcher = new DirectoryWatcher(FileSystems.getDefault().newWatchService(), rescan, served);
         for (Path top : tops) {
             watcher.registerTree(top);
         }
@@ -58,7 +63,7 @@ final class DirectoryWatcher implements AutoCloseable {
             Files.walkFileTree(top, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    if (AnnexRepository.open(dir).isPresent()) {
+                    if (served.test(dir) || AnnexRepository.open(dir).isPresent()) {
                         return FileVisitResult.SKIP_SUBTREE;
                     }
                     dir.register(watchService, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);

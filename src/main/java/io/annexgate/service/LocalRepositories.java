@@ -11,21 +11,26 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The repositories on this machine that the server answers for: the one it was started in, or
  * every git-annex repository below the {@code --directory} paths, kept current by a file-system
- * watch and, as a safety net, a periodic rescan (never a scan per request).
+ * watch and, as a safety net, a periodic rescan (never a scan per request). A repository's open
+ * state is made by its first request and closed after {@code closeIdleAfter} without use.
  */
 public final class LocalRepositories implements TargetRegistry, AutoCloseable {
 
@@ -37,14 +42,23 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
     private final MonotonicClock monotonicClock;
     private final Clock wallClock;
     private final AnnexgateMetrics metrics;
+    private final Duration closeIdleAfter;
+    private final int jobs;
+    /** Shared by every repository: {@code --cpus} bounds hashing server-wide. */
+    private final TransferSlots hashing;
     private final Map<AnnexUuid, ServedRepository> served = new ConcurrentHashMap<>();
+    /** Duplicate uuids already reported, with the directories that share them: each situation is logged once. */
+    private final Map<AnnexUuid, List<Path>> reportedDuplicates = new HashMap<>();
     /** Times journal commits and safety rescans; commits themselves run on virtual threads. */
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("annexgate-timer").daemon().factory());
     private DirectoryWatcher watcher;
 
     private LocalRepositories(List<Path> directories, int lockedFiles, MonotonicClock monotonicClock, Clock wallClock,
-            AnnexgateMetrics metrics) {
+            AnnexgateMetrics metrics, Duration closeIdleAfter, int jobs, int cpus) {
+        this.closeIdleAfter = closeIdleAfter;
+        this.jobs = jobs;
+        this.hashing = new TransferSlots(cpus);
         this.directories = directories;
         this.lockedFiles = lockedFiles;
         this.monotonicClock = monotonicClock;
@@ -52,10 +66,15 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
         this.metrics = metrics;
     }
 
+    /**
+     * @param jobs concurrent transfers (put and get bodies) per repository; 0 for no bound
+     * @param cpus concurrent uploads being hashed, server-wide; 0 for no bound
+     */
     public static LocalRepositories open(Path single, List<Path> directories, int lockedFiles,
-            MonotonicClock monotonicClock, Clock wallClock, AnnexgateMetrics metrics) {
+            MonotonicClock monotonicClock, Clock wallClock, AnnexgateMetrics metrics, Duration closeIdleAfter,
+            int jobs, int cpus) {
         LocalRepositories repositories = new LocalRepositories(List.copyOf(directories), lockedFiles, monotonicClock,
-                wallClock, metrics);
+                wallClock, metrics, closeIdleAfter, jobs, cpus);
         if (directories.isEmpty()) {
             AnnexRepository repository = AnnexRepository.open(single).orElseThrow(() -> new IllegalStateException(
                     "Use the --directory option to specify which git-annex repositories to serve."));
@@ -64,26 +83,32 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
             repositories.rescan();
             repositories.watch();
         }
+        long sweep = Math.max(10, Math.min(closeIdleAfter.toMillis() / 2, SAFETY_RESCAN_SECONDS * 1000));
+        repositories.timer.scheduleWithFixedDelay(repositories::closeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
         return repositories;
     }
 
     private void add(AnnexRepository repository) {
         ServedRepository s = new ServedRepository(repository, lockedFiles, monotonicClock, wallClock, metrics,
-                timer);
+                timer, new TransferSlots(jobs), hashing);
         served.put(repository.uuid(), s);
-        metrics.repositoryServed(repository.uuid().value(), repository.gitDir(), s.lockRegistry()::held, lockedFiles);
         log.info("serving {} as {}", repository.gitDir(), repository.uuid());
     }
 
     private void watch() {
         try {
-            watcher = DirectoryWatcher.start(directories, this::rescan);
+            // the first walk skips the repositories the scan just found without reading their configs again
+            Set<Path> known = served.values().stream().map(s -> s.repository().dir())
+                    .collect(Collectors.toCollection(ConcurrentHashMap::newKeySet));
+            watcher = DirectoryWatcher.start(directories, this::rescan,
+                    dir -> known.contains(dir.toAbsolutePath().normalize()));
+            known.clear();
         } catch (IOException e) {
             log.warn("cannot watch {} ({}); new repositories are found every {} s", directories, e.toString(),
                     SAFETY_RESCAN_SECONDS);
         }
         timer.scheduleWithFixedDelay(this::safetyRescan, SAFETY_RESCAN_SECONDS, SAFETY_RESCAN_SECONDS,
-                java.util.concurrent.TimeUnit.SECONDS);
+                TimeUnit.SECONDS);
     }
 
     private void safetyRescan() {
@@ -94,13 +119,33 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
         }
     }
 
+    /** Closes the open state of repositories idle for {@code closeIdleAfter}. */
+    private void closeIdle() {
+        long idleNanos = closeIdleAfter.toNanos();
+        for (ServedRepository s : served.values()) {
+            try {
+                if (s.closeIfIdle(idleNanos)) {
+                    log.debug("closed idle {}", s.repository().gitDir());
+                }
+            } catch (RuntimeException e) {
+                log.warn("closing idle {} failed: {}", s.repository().gitDir(), e.toString());
+            }
+        }
+    }
+
+    /** Whether the repository with {@code uuid} is served and its state open now. */
+    public boolean isOpen(AnnexUuid uuid) {
+        ServedRepository s = served.get(uuid);
+        return s != null && s.isOpen();
+    }
+
     @Override
     public Optional<AnnexTarget> find(AnnexUuid uuid) {
         return Optional.ofNullable(served.get(uuid)).map(ServedRepository::target);
     }
 
     public List<AnnexTarget> all() {
-        return served.values().stream().<AnnexTarget>map(ServedRepository::target).toList();
+        return served.values().stream().map(ServedRepository::target).toList();
     }
 
     /** Finds the repositories below the directories now; drops the ones that are gone. */
@@ -113,8 +158,10 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
         }
         for (Map.Entry<AnnexUuid, List<AnnexRepository>> e : found.entrySet()) {
             if (e.getValue().size() > 1) {
-                log.error("not serving uuid {}: it is the uuid of {} repositories: {}", e.getKey(), e.getValue().size(),
-                        e.getValue().stream().map(AnnexRepository::gitDir).toList());
+                List<Path> dirs = e.getValue().stream().map(AnnexRepository::gitDir).sorted().toList();
+                if (!dirs.equals(reportedDuplicates.put(e.getKey(), dirs))) {
+                    log.error("not serving uuid {}: it is the uuid of {} repositories: {}", e.getKey(), dirs.size(), dirs);
+                }
                 continue;
             }
             AnnexRepository repository = e.getValue().get(0);
@@ -129,6 +176,7 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
                 add(repository);
             }
         }
+        reportedDuplicates.keySet().removeIf(uuid -> found.getOrDefault(uuid, List.of()).size() < 2);
         for (AnnexUuid uuid : List.copyOf(served.keySet())) {
             List<AnnexRepository> now = found.get(uuid);
             if (now == null || now.size() != 1) {

@@ -1,75 +1,231 @@
 package io.annexgate.service;
 
-import io.annexgate.locking.CaffeineLockRegistry;
-import io.annexgate.locking.LockRegistry;
+import io.annexgate.locking.LockRegistry.KeptLock;
 import io.annexgate.locking.MonotonicClock;
 import io.annexgate.metrics.AnnexgateMetrics;
-import io.annexgate.repository.AnnexContentLocks;
-import io.annexgate.repository.AnnexObjectStore;
+import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.protocol.Key;
+import io.annexgate.protocol.LockId;
 import io.annexgate.repository.AnnexRepository;
-import io.annexgate.repository.ChangeNotifyingLocationLog;
-import io.annexgate.repository.GitAnnexBranch;
-import io.annexgate.repository.JournalCommitter;
-import io.annexgate.repository.JournalLocationLog;
-import io.annexgate.repository.JournalLock;
+import io.annexgate.repository.ByteSink;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
-/** One repository served by this process, with the state that belongs to it alone. */
+/**
+ * One repository served by this process. Discovery makes only this (where it is, its layout
+ * settings, its meters); the {@link OpenRepository} state is opened by the first request and
+ * closed by {@link #closeIfIdle} once nothing has used it for a while, never while a request is
+ * in progress, a lock is held or a journal change is pending. Transfers (put and get bodies) take
+ * one of its {@code --jobs} slots, and uploads, hashed as they arrive, one of the server's
+ * {@code --cpus} hashing slots as well.
+ */
 final class ServedRepository implements AutoCloseable {
 
     private final AnnexRepository repository;
-    private final GitAnnexBranch branch;
-    private final LockRegistry lockRegistry;
-    private final AnnexContentLocks contentLocks;
-    private final DebouncedCommit journalCommit;
-    private final LocalRepositoryTarget target;
+    private final Supplier<OpenRepository> opener;
+    private final MonotonicClock clock;
+    private final AnnexgateMetrics.Registration meters;
+    private final AnnexTarget target = new LazyTarget();
+    private final TransferSlots jobs;
+    private final TransferSlots hashing;
+    private OpenRepository open;
+    private int inUse;
+    private long lastUsedNanos;
+    private boolean closed;
 
     ServedRepository(AnnexRepository repository, int lockedFiles, MonotonicClock monotonicClock, Clock wallClock,
-            AnnexgateMetrics metrics, ScheduledExecutorService commitTimer) {
+            AnnexgateMetrics metrics, ScheduledExecutorService commitTimer, TransferSlots jobs, TransferSlots hashing) {
         this.repository = repository;
-        try {
-            this.branch = new GitAnnexBranch(repository);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open " + repository.gitDir(), e);
-        }
-        AnnexObjectStore store = new AnnexObjectStore(repository);
-        this.contentLocks = new AnnexContentLocks(repository, store, wallClock);
-        this.lockRegistry = new CaffeineLockRegistry(monotonicClock, lockedFiles);
-        JournalLock journalLock = new JournalLock(repository);
-        this.journalCommit = new DebouncedCommit(repository.gitDir().toString(),
-                new JournalCommitter(repository, branch, journalLock), commitTimer, monotonicClock,
-                Duration.ofSeconds(1), Duration.ofSeconds(10));
-        this.target = new LocalRepositoryTarget(repository, store, contentLocks,
-                new ChangeNotifyingLocationLog(new JournalLocationLog(repository, branch, journalLock, wallClock),
-                        journalCommit::changed),
-                lockRegistry, monotonicClock, wallClock, metrics);
+        this.jobs = jobs;
+        this.hashing = hashing;
+        this.clock = monotonicClock;
+        this.opener = () -> new OpenRepository(repository, lockedFiles, monotonicClock, wallClock, metrics, commitTimer);
+        this.meters = metrics.repositoryServed(repository.uuid().value(), repository.gitDir(), lockedFiles);
     }
 
     AnnexRepository repository() {
         return repository;
     }
 
-    LocalRepositoryTarget target() {
+    /** The protocol actions; each opens the state when it is not open. */
+    AnnexTarget target() {
         return target;
     }
 
-    LockRegistry lockRegistry() {
-        return lockRegistry;
+    synchronized boolean isOpen() {
+        return open != null;
     }
 
-    /**
-     * Commits the journal still pending, then lets go of every lock; retention times stay on disk
-     * and keep protecting the content.
-     */
+    private synchronized LocalRepositoryTarget use() {
+        if (closed) {
+            throw new IllegalStateException(repository.gitDir() + " is no longer served");
+        }
+        if (open == null) {
+            open = opener.get();
+        }
+        inUse++;
+        lastUsedNanos = clock.nowNanos();
+        return open.target();
+    }
+
+    private synchronized void done() {
+        inUse--;
+        lastUsedNanos = clock.nowNanos();
+    }
+
+    /** Closes the state when it has been unused for {@code idleNanos} and closing loses nothing. */
+    synchronized boolean closeIfIdle(long idleNanos) {
+        if (open == null || inUse > 0 || clock.nowNanos() - lastUsedNanos < idleNanos || !open.quiet()) {
+            return false;
+        }
+        open.close();
+        open = null;
+        return true;
+    }
+
+    /** Commits what is pending and lets go of everything, meters included. */
     @Override
-    public void close() {
-        journalCommit.flush();
-        lockRegistry.shutdown();
-        contentLocks.releaseAll();
-        branch.close();
+    public synchronized void close() {
+        closed = true;
+        if (open != null) {
+            open.close();
+            open = null;
+        }
+        meters.close();
+    }
+
+    /** One protocol action on the open state. */
+    @FunctionalInterface
+    private interface Action<T> {
+        T on(LocalRepositoryTarget target) throws IOException;
+    }
+
+    private <T> T with(Action<T> action) throws IOException {
+        LocalRepositoryTarget t = use();
+        try {
+            return action.on(t);
+        } finally {
+            done();
+        }
+    }
+
+    /** The target handed to requests: every action counts as use of the state while it runs. */
+    private final class LazyTarget implements AnnexTarget {
+
+        @Override
+        public AnnexUuid uuid() {
+            return repository.uuid();
+        }
+
+        @Override
+        public Optional<ContentSource> get(Key key) throws IOException {
+            TransferSlots.Slot slot = jobs.take();
+            LocalRepositoryTarget t;
+            try {
+                t = use();
+            } catch (RuntimeException e) {
+                slot.close();
+                throw e;
+            }
+            try {
+                Optional<ContentSource> content = t.get(key);
+                if (content.isEmpty()) {
+                    done();
+                    slot.close();
+                }
+                return content.map(c -> new InUse(c, slot));
+            } catch (IOException | RuntimeException e) {
+                done();
+                slot.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public boolean checkPresent(Key key) throws IOException {
+            return with(t -> t.checkPresent(key));
+        }
+
+        @Override
+        public PutOutcome put(Upload upload) throws IOException {
+            try (TransferSlots.Slot job = jobs.take(); TransferSlots.Slot cpu = hashing.take()) {
+                return with(t -> t.put(upload));
+            }
+        }
+
+        @Override
+        public PutOffsetOutcome putOffset(Key key) throws IOException {
+            return with(t -> t.putOffset(key));
+        }
+
+        @Override
+        public RemoveOutcome remove(Key key, OptionalLong before) throws IOException {
+            return with(t -> t.remove(key, before));
+        }
+
+        @Override
+        public long timestamp() {
+            return clock.nowSeconds();
+        }
+
+        @Override
+        public LockOutcome lockContent(Key key) throws IOException {
+            return with(t -> t.lockContent(key));
+        }
+
+        @Override
+        public Optional<KeptLock> keepLocked(LockId lockId) {
+            LocalRepositoryTarget t = use();
+            try {
+                return t.keepLocked(lockId);
+            } finally {
+                done();
+            }
+        }
+    }
+
+    /** Content being sent: the state stays in use until it is closed. */
+    private final class InUse implements ContentSource {
+        private final ContentSource content;
+        private final TransferSlots.Slot slot;
+        private boolean closed;
+
+        InUse(ContentSource content, TransferSlots.Slot slot) {
+            this.content = content;
+            this.slot = slot;
+        }
+
+        @Override
+        public long lengthFrom(long offset) {
+            return content.lengthFrom(offset);
+        }
+
+        @Override
+        public long transferTo(long offset, ByteSink out, boolean signalInvalidity) throws IOException {
+            return content.transferTo(offset, out, signalInvalidity);
+        }
+
+        @Override
+        public boolean isLocal() {
+            return content.isLocal();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                content.close();
+            } finally {
+                done();
+                slot.close();
+            }
+        }
     }
 }
