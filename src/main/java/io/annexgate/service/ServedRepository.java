@@ -27,6 +27,7 @@ final class ServedRepository implements AutoCloseable {
     private final AnnexContentLocks contentLocks;
     private final DebouncedCommit journalCommit;
     private final LocalRepositoryTarget target;
+    private final ServedState state;
 
     ServedRepository(AnnexRepository repository, int lockedFiles, MonotonicClock monotonicClock, Clock wallClock,
             AnnexgateMetrics metrics, ScheduledExecutorService commitTimer) {
@@ -43,10 +44,11 @@ final class ServedRepository implements AutoCloseable {
         this.journalCommit = new DebouncedCommit(repository.gitDir().toString(),
                 new JournalCommitter(repository, branch, journalLock), commitTimer, monotonicClock,
                 Duration.ofSeconds(1), Duration.ofSeconds(10));
-        this.target = new LocalRepositoryTarget(repository, store, contentLocks,
-                new ChangeNotifyingLocationLog(new JournalLocationLog(repository, branch, journalLock, wallClock),
-                        journalCommit::changed),
-                lockRegistry, monotonicClock, wallClock, metrics);
+        ChangeNotifyingLocationLog locationLog = new ChangeNotifyingLocationLog(
+                new JournalLocationLog(repository, branch, journalLock, wallClock), journalCommit::changed);
+        this.target = new LocalRepositoryTarget(repository, store, contentLocks, locationLog, lockRegistry,
+                monotonicClock, wallClock, metrics);
+        this.state = new ServedState(repository, branch, locationLog);
     }
 
     AnnexRepository repository() {
@@ -55,6 +57,10 @@ final class ServedRepository implements AutoCloseable {
 
     LocalRepositoryTarget target() {
         return target;
+    }
+
+    ServedState state() {
+        return state;
     }
 
     LockRegistry lockRegistry() {
