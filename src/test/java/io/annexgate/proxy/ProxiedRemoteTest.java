@@ -48,7 +48,11 @@ class ProxiedRemoteTest {
         served.git("config", "remote.missing.url", "../missing");
         served.git("config", "remote.missing.annex-uuid", "0badc0de-0000-4000-8000-000000000502");
         served.git("config", "remote.missing.annex-proxy", "true");
+        served.git("config", "remote.retired.url", "../retired");
+        served.git("config", "remote.retired.annex-uuid", "0badc0de-0000-4000-8000-000000000503");
+        served.git("config", "remote.retired.annex-proxy", "true");
         served.annex("updateproxy");
+        served.git("config", "remote.retired.annex-proxy", "false");
         server = AnnexgateServer.serve(served.dir(), "--wideopen");
         api = new RawApi(server, r2.uuid());
         client = AnnexRepo.cloneOf(served, tmp, "client", server.annexUrl());
@@ -147,13 +151,17 @@ class ProxiedRemoteTest {
     }
 
     @Test
-    void unknownUuidIs404AndAnUnreachableProxiedRemoteIs502() {
+    void unknownUuidIs404AndAProxiedRemoteThatCannotBeUsedIs502() {
         RawApi unknown = new RawApi(server, "0badc0de-0000-4000-8000-000000000404");
         assertThat(unknown.checkpresent(Keys.sha256e("x")).status()).isEqualTo(404);
         RawApi missing = new RawApi(server, "0badc0de-0000-4000-8000-000000000502");
         RawApi.Response answer = missing.checkpresent(Keys.sha256e("x"));
         assertThat(answer.status()).isEqualTo(502);
         assertThat(answer.text()).contains("cannot reach remote missing");
+        RawApi retired = new RawApi(server, "0badc0de-0000-4000-8000-000000000503");
+        RawApi.Response notConfigured = retired.checkpresent(Keys.sha256e("x"));
+        assertThat(notConfigured.status()).isEqualTo(502);
+        assertThat(notConfigured.text()).isEqualTo("not configured to proxy for repository retired");
     }
 
     @Test
