@@ -53,6 +53,7 @@ class TargetGate {
         return request.getAttribute(ApiExchange.VERSION) instanceof ApiVersion v ? v : ApiVersion.V0;
     }
 
+    /** The gateways a proxied request must not pass through again. */
     private static Set<AnnexUuid> bypass(HttpServletRequest request) {
         String[] values = request.getParameterValues("bypass");
         Set<AnnexUuid> bypass = new HashSet<>();
@@ -61,7 +62,7 @@ class TargetGate {
                 try {
                     bypass.add(AnnexUuid.fromWire(v));
                 } catch (InvalidValueException e) {
-                    throw new BadRequest("Error parsing query parameter bypass failed: " + e.getMessage());
+                    // the controllers that take bypass validated it already; elsewhere it is ignored
                 }
             }
         }
