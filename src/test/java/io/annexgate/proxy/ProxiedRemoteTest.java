@@ -128,6 +128,21 @@ class ProxiedRemoteTest {
     }
 
     @Test
+    void olderClientsAreProxiedAtTheirOwnVersionAndAnAbsentKeyIsAnEmptyAnswer() {
+        byte[] content = bytes(5_000, 4);
+        String key = Keys.sha256e(content, ".bin");
+        RawApi.Response absent = api.get("v2", key);
+        assertThat(absent.status()).isEqualTo(200);
+        assertThat(absent.header("X-git-annex-data-length")).isEqualTo("0");
+        assertThat(absent.body()).isEmpty();
+        assertThat(api.put("v1", key, content, content.length).text()).contains("\"stored\":true");
+        assertThat(api.get("v0", key).body()).isEqualTo(content);
+        assertThat(api.post("v1", "remove", "key", key, "clientuuid", RawApi.CLIENT).text())
+                .contains("\"removed\":true");
+        assertThat(r2.hasContent(key)).isFalse();
+    }
+
+    @Test
     void aLockHeldThroughTheProxyStopsRemovalUntilUnlocked() throws Exception {
         byte[] content = bytes(10_000, 3);
         String key = Keys.sha256e(content, ".bin");
