@@ -6,7 +6,12 @@ import io.annexgate.metrics.AnnexgateMetrics;
 import io.annexgate.security.AccessPolicy;
 import io.annexgate.security.AuthSettings;
 import io.annexgate.security.Users;
+import io.annexgate.proxy.ProxiedRemotes;
+import io.annexgate.proxy.pool.ProxyPoolMetrics;
+import io.annexgate.service.CompositeTargetRegistry;
 import io.annexgate.service.LocalRepositories;
+import io.annexgate.service.TargetRegistry;
+import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashMap;
@@ -17,6 +22,7 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 /** Wires the capabilities together from {@link AnnexgateProperties}. */
 @Configuration(proxyBeanMethods = false)
@@ -70,5 +76,20 @@ public class AnnexgateConfiguration {
         return LocalRepositories.open(properties.repositoryOrWorkingDirectory(), properties.directories(),
                 properties.lockedfiles(), monotonicClock, wallClock, metrics, properties.closeIdleAfter(),
                 properties.jobsPerRepository(), properties.cpus() == null ? 0 : properties.cpus());
+    }
+
+    /** The remotes the served repositories proxy for, over a pool of {@code --proxyconnections} idle connections. */
+    @Bean(destroyMethod = "close")
+    ProxiedRemotes proxiedRemotes(LocalRepositories localRepositories, AnnexgateProperties properties,
+            MonotonicClock monotonicClock, MeterRegistry registry) {
+        return new ProxiedRemotes(localRepositories, properties.proxyconnections(), properties.lockedfiles(),
+                monotonicClock, new ProxyPoolMetrics(registry));
+    }
+
+    /** What the API answers for: the served repositories, then the remotes they proxy for. */
+    @Bean
+    @Primary
+    TargetRegistry targetRegistry(LocalRepositories localRepositories, ProxiedRemotes proxiedRemotes) {
+        return new CompositeTargetRegistry(List.of(localRepositories, proxiedRemotes));
     }
 }

@@ -9,7 +9,7 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /** The {@code git-annex} branch through JGit, without spawning git. */
-public final class GitAnnexBranch implements AutoCloseable {
+public final class GitAnnexBranch implements BranchFiles, AutoCloseable {
 
     public static final String REF = "refs/heads/git-annex";
 
@@ -20,6 +20,7 @@ public final class GitAnnexBranch implements AutoCloseable {
     }
 
     /** The content of {@code path} on the branch, or empty when the branch or file does not exist. */
+    @Override
     public Optional<String> read(String path) throws IOException {
         ObjectId tree = git.resolve(REF + "^{tree}");
         if (tree == null) {

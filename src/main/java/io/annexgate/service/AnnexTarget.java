@@ -2,11 +2,13 @@ package io.annexgate.service;
 
 import io.annexgate.locking.LockRegistry.KeptLock;
 import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.protocol.ApiVersion;
 import io.annexgate.protocol.Key;
 import io.annexgate.protocol.LockId;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * A repository the server answers for, addressed by its uuid: the repository it serves itself,
@@ -34,4 +36,12 @@ public interface AnnexTarget {
 
     /** Starts keeping a lock alive; empty for an unknown or expired lock id. */
     Optional<KeptLock> keepLocked(LockId lockId);
+
+    /**
+     * This target as one request sees it: a proxied remote is spoken to at the client's protocol
+     * version, bypassing the given gateways; the local repository ignores both.
+     */
+    default AnnexTarget forRequest(ApiVersion version, Set<AnnexUuid> bypass) {
+        return this;
+    }
 }

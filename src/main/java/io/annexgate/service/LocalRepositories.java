@@ -148,6 +148,11 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
         return served.values().stream().map(ServedRepository::target).toList();
     }
 
+    /** Every repository served now, for the proxies of their remotes. */
+    public List<ServedState> servedStates() {
+        return served.values().stream().map(ServedRepository::state).toList();
+    }
+
     /** Finds the repositories below the directories now; drops the ones that are gone. */
     synchronized void rescan() {
         Map<AnnexUuid, List<AnnexRepository>> found = new HashMap<>();

@@ -12,6 +12,7 @@ import io.annexgate.repository.GitAnnexBranch;
 import io.annexgate.repository.JournalCommitter;
 import io.annexgate.repository.JournalLocationLog;
 import io.annexgate.repository.JournalLock;
+import io.annexgate.repository.LocationLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -30,6 +31,7 @@ final class OpenRepository implements AutoCloseable {
     private final AnnexContentLocks contentLocks;
     private final DebouncedCommit journalCommit;
     private final LocalRepositoryTarget target;
+    private final LocationLog locationLog;
     private final AnnexgateMetrics.Registration locksHeld;
 
     OpenRepository(AnnexRepository repository, int lockedFiles, MonotonicClock monotonicClock, Clock wallClock,
@@ -46,15 +48,24 @@ final class OpenRepository implements AutoCloseable {
         this.journalCommit = new DebouncedCommit(repository.gitDir().toString(),
                 new JournalCommitter(repository, branch, journalLock), commitTimer, monotonicClock,
                 Duration.ofSeconds(1), Duration.ofSeconds(10));
-        this.target = new LocalRepositoryTarget(repository, store, contentLocks,
-                new ChangeNotifyingLocationLog(new JournalLocationLog(repository, branch, journalLock, wallClock),
-                        journalCommit::changed),
+        this.locationLog = new ChangeNotifyingLocationLog(
+                new JournalLocationLog(repository, branch, journalLock, wallClock), journalCommit::changed);
+        this.target = new LocalRepositoryTarget(repository, store, contentLocks, locationLog,
                 lockRegistry, monotonicClock, wallClock, metrics);
         this.locksHeld = metrics.locksHeld(lockRegistry::held);
     }
 
     LocalRepositoryTarget target() {
         return target;
+    }
+
+    GitAnnexBranch branch() {
+        return branch;
+    }
+
+    /** The location log, whose changes reach the branch through the journal committer. */
+    LocationLog locationLog() {
+        return locationLog;
     }
 
     /** Whether closing now loses nothing: no lock held for a client and no journal change pending. */

@@ -8,6 +8,7 @@ import io.annexgate.protocol.Key;
 import io.annexgate.protocol.LockId;
 import io.annexgate.repository.AnnexRepository;
 import io.annexgate.repository.ByteSink;
+import io.annexgate.repository.LocationLog;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
@@ -56,11 +57,37 @@ final class ServedRepository implements AutoCloseable {
         return target;
     }
 
+    /**
+     * What a proxy needs of this repository. The branch and the location log are read and written
+     * through the open state, which each call opens (and counts as use) as a request would.
+     */
+    ServedState state() {
+        return new ServedState(repository, path -> withState(open -> open.branch().read(path)),
+                new LocationLog() {
+                    @Override
+                    public void record(Key key, AnnexUuid uuid, boolean present) throws IOException {
+                        withState(open -> {
+                            open.locationLog().record(key, uuid, present);
+                            return null;
+                        });
+                    }
+
+                    @Override
+                    public boolean says(Key key, AnnexUuid uuid) throws IOException {
+                        return withState(open -> open.locationLog().says(key, uuid));
+                    }
+                });
+    }
+
     synchronized boolean isOpen() {
         return open != null;
     }
 
     private synchronized LocalRepositoryTarget use() {
+        return useState().target();
+    }
+
+    private synchronized OpenRepository useState() {
         if (closed) {
             throw new IllegalStateException(repository.gitDir() + " is no longer served");
         }
@@ -69,7 +96,22 @@ final class ServedRepository implements AutoCloseable {
         }
         inUse++;
         lastUsedNanos = clock.nowNanos();
-        return open.target();
+        return open;
+    }
+
+    /** Something done with the open state itself, counted as use while it runs. */
+    @FunctionalInterface
+    private interface StateAction<T> {
+        T on(OpenRepository state) throws IOException;
+    }
+
+    private <T> T withState(StateAction<T> action) throws IOException {
+        OpenRepository state = useState();
+        try {
+            return action.on(state);
+        } finally {
+            done();
+        }
     }
 
     private synchronized void done() {

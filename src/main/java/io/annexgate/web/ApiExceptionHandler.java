@@ -3,6 +3,7 @@ package io.annexgate.web;
 import io.annexgate.protocol.InvalidValueException;
 import io.annexgate.security.AccessPolicy;
 import io.annexgate.service.ProtocolFailure;
+import io.annexgate.service.ProxyUnavailable;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -46,6 +47,17 @@ class ApiExceptionHandler {
     @ExceptionHandler(ProtocolFailure.class)
     void protocolFailure(ProtocolFailure e, HttpServletResponse response) throws IOException {
         ApiResponses.text(response, 500, e.getMessage());
+    }
+
+    @ExceptionHandler(ProxyUnavailable.class)
+    void proxyUnavailable(ProxyUnavailable e, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        if (response.isCommitted()) {
+            log.warn("{} {} failed after the answer began: {}", request.getMethod(), request.getRequestURI(),
+                    e.getMessage());
+            return;
+        }
+        ApiResponses.text(response, 502, e.getMessage());
     }
 
     @ExceptionHandler(NoResourceFoundException.class)

@@ -1,6 +1,7 @@
 package io.annexgate.web;
 
 import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.protocol.ApiVersion;
 import io.annexgate.protocol.Endpoint;
 import io.annexgate.protocol.InvalidValueException;
 import io.annexgate.security.AccessDecision;
@@ -10,7 +11,9 @@ import io.annexgate.security.BasicCredentials;
 import io.annexgate.service.AnnexTarget;
 import io.annexgate.service.TargetRegistry;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,10 +42,31 @@ class TargetGate {
         AnnexTarget target = registry.find(uuid).orElseThrow(() -> new Refusal(Refusal.Kind.NOT_SERVED));
         AccessDecision decision = policy.decide(credentials, request.isSecure(), ActionClass.of(endpoint));
         return switch (decision) {
-            case AccessDecision.Allowed allowed -> target;
+            case AccessDecision.Allowed allowed -> target.forRequest(version(request), bypass(request));
             case AccessDecision.AuthenticationRequired required -> throw new Refusal(Refusal.Kind.AUTHENTICATION_REQUIRED);
             case AccessDecision.Forbidden forbidden -> throw new Refusal(Refusal.Kind.FORBIDDEN);
         };
+    }
+
+    /** The API version of a versioned request; the unversioned endpoints are the oldest protocol. */
+    private static ApiVersion version(HttpServletRequest request) {
+        return request.getAttribute(ApiExchange.VERSION) instanceof ApiVersion v ? v : ApiVersion.V0;
+    }
+
+    /** The gateways a proxied request must not pass through again. */
+    private static Set<AnnexUuid> bypass(HttpServletRequest request) {
+        String[] values = request.getParameterValues("bypass");
+        Set<AnnexUuid> bypass = new HashSet<>();
+        if (values != null) {
+            for (String v : values) {
+                try {
+                    bypass.add(AnnexUuid.fromWire(v));
+                } catch (InvalidValueException e) {
+                    // the controllers that take bypass validated it already; elsewhere it is ignored
+                }
+            }
+        }
+        return bypass;
     }
 
     private static Optional<BasicCredentials> credentials(HttpServletRequest request) {

@@ -26,7 +26,7 @@ final class Metrics {
             "annexgate_proxy_connections_idle",
             "annexgate_proxy_connections_active",
             "annexgate_proxy_connections_failed_total",
-            "annexgate_proxy_connections_created_total",
+            "annexgate_proxy_connections_opened_total",
             "annexgate_proxy_connections_reused_total",
             "annexgate_proxy_connections_evicted_total");
 

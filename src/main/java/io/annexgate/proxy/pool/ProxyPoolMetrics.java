@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The proxy connection pool's meters, tagged by remote uuid (there are few proxied remotes):
  * {@code annexgate_proxy_connections_idle} / {@code _active} gauges,
- * {@code annexgate_proxy_connections_{created,reused,evicted,failed}_total} counters (failed has a
+ * {@code annexgate_proxy_connections_{opened,reused,evicted,failed}_total} counters (failed has a
  * {@code stage}: {@code open} or {@code broken}), and {@code annexgate_proxy_connection_wait_seconds},
- * the time a request waited to get a connection (reuse or open).
+ * the time a request waited to get a connection (reuse or open). Not {@code _created_total}: the
+ * Prometheus exporter takes a {@code _created} suffix for a counter's creation time and drops it.
  */
 public final class ProxyPoolMetrics {
 
@@ -40,7 +41,7 @@ public final class ProxyPoolMetrics {
         Gauge.builder("annexgate.proxy.connections.active", active, AtomicInteger::get).tag("remote", tag)
                 .description("Connections to a proxied remote in use by a request").register(registry);
         return new PerRemote(idle, active,
-                counter("created", "Connections opened to a proxied remote", tag),
+                counter("opened", "Connections opened to a proxied remote", tag),
                 counter("reused", "Requests served by an idle pooled connection", tag),
                 counter("evicted", "Idle connections closed because the pool was full or they were idle too long", tag),
                 Counter.builder("annexgate.proxy.connections.failed").tag("remote", tag).tag("stage", "open")

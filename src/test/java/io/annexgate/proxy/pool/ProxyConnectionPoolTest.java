@@ -80,7 +80,7 @@ class ProxyConnectionPoolTest {
             }
         }
         assertThat(new PoolKey(R1, 4, Set.of(GATEWAY))).isEqualTo(new PoolKey(R1, 4, new java.util.HashSet<>(List.of(GATEWAY))));
-        assertThat(count("annexgate.proxy.connections.created", R1)).isEqualTo(3);
+        assertThat(count("annexgate.proxy.connections.opened", R1)).isEqualTo(3);
         assertThat(count("annexgate.proxy.connections.reused", R1)).isEqualTo(1);
         assertThat(registry.get("annexgate.proxy.connection.wait").tag("remote", R1.value()).timer().count()).isEqualTo(4);
     }

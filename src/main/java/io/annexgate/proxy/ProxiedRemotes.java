@@ -1,0 +1,176 @@
+package io.annexgate.proxy;
+
+import io.annexgate.locking.CaffeineLockRegistry;
+import io.annexgate.locking.LockRegistry;
+import io.annexgate.locking.MonotonicClock;
+import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.protocol.ApiVersion;
+import io.annexgate.proxy.p2p.P2PConnection;
+import io.annexgate.proxy.p2p.ShellTransport;
+import io.annexgate.proxy.pool.PoolKey;
+import io.annexgate.proxy.pool.ProxyConnectionPool;
+import io.annexgate.proxy.pool.ProxyPoolMetrics;
+import io.annexgate.service.AnnexTarget;
+import io.annexgate.service.LocalRepositories;
+import io.annexgate.service.ProxyUnavailable;
+import io.annexgate.service.ServedState;
+import io.annexgate.service.TargetRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.errors.ConfigInvalidException;
+import org.eclipse.jgit.storage.file.FileBasedConfig;
+import org.eclipse.jgit.util.FS;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The remotes the served repositories proxy for: each git remote with {@code annex-proxy=true},
+ * an {@code annex-uuid} and a local path as url, plus every uuid {@code proxy.log} lists for the
+ * repository (those without such a remote answer 502). Read again at most once a second, when asked.
+ * Connections come from one pool shared by all remotes.
+ */
+public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxiedRemotes.class);
+    private static final long REREAD_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final Pattern URL_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+    private final LocalRepositories local;
+    private final MonotonicClock monotonicClock;
+    private final int lockedFiles;
+    private final ProxyConnectionPool<P2PConnection> pool;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("annexgate-proxy-watchdog").daemon().factory());
+    private final Map<AnnexUuid, LockRegistry> lockRegistries = new ConcurrentHashMap<>();
+    private Map<AnnexUuid, ProxiedRemote> remotes = Map.of();
+    private long readAt;
+    private boolean read;
+
+    public ProxiedRemotes(LocalRepositories local, int proxyConnections, int lockedFiles, MonotonicClock monotonicClock,
+            ProxyPoolMetrics poolMetrics) {
+        this.local = local;
+        this.monotonicClock = monotonicClock;
+        this.lockedFiles = lockedFiles;
+        this.pool = new ProxyConnectionPool<>(proxyConnections, this::open, poolMetrics);
+    }
+
+    @Override
+    public Optional<AnnexTarget> find(AnnexUuid uuid) {
+        return Optional.ofNullable(current().get(uuid))
+                .map(r -> new ProxiedRemoteTarget(r, this, ApiVersion.V0.number(), Set.of()));
+    }
+
+    ProxyConnectionPool<P2PConnection> pool() {
+        return pool;
+    }
+
+    MonotonicClock monotonicClock() {
+        return monotonicClock;
+    }
+
+    /** The locks held through connections to one remote, bounded by {@code --lockedfiles} like the local ones. */
+    LockRegistry lockRegistry(AnnexUuid remote) {
+        return lockRegistries.computeIfAbsent(remote, r -> new CaffeineLockRegistry(monotonicClock, lockedFiles));
+    }
+
+    private synchronized Map<AnnexUuid, ProxiedRemote> current() {
+        long now = System.nanoTime();
+        if (!read || now - readAt > REREAD_NANOS) {
+            Map<AnnexUuid, ProxiedRemote> found = new HashMap<>();
+            for (ServedState s : local.servedStates()) {
+                try {
+                    found.putAll(proxiedBy(s));
+                } catch (IOException | RuntimeException e) {
+                    log.warn("cannot read the proxied remotes of {}: {}", s.repository().gitDir(), e.toString());
+                }
+            }
+            found.keySet().removeIf(u -> local.find(u).isPresent());
+            remotes = Map.copyOf(found);
+            readAt = now;
+            read = true;
+        }
+        return remotes;
+    }
+
+    /** The remotes one served repository proxies for: from its git config and its proxy.log. */
+    static Map<AnnexUuid, ProxiedRemote> proxiedBy(ServedState s) throws IOException {
+        Map<AnnexUuid, ProxiedRemote> found = new HashMap<>();
+        AnnexUuid self = s.repository().uuid();
+        Path journal = s.repository().journalDir().resolve("proxy.log");
+        Optional<String> logged = Files.isRegularFile(journal) ? Optional.of(Files.readString(journal))
+                : s.branch().read("proxy.log");
+        logged.ifPresent(content -> ProxyLog.remotesOf(self, content).forEach((uuid, name) -> found.put(uuid,
+                ProxiedRemote.unreachable(uuid, name, s, "not configured to proxy for repository " + name))));
+        FileBasedConfig config = new FileBasedConfig(s.repository().gitDir().resolve("config").toFile(), FS.DETECTED);
+        try {
+            config.load();
+        } catch (ConfigInvalidException e) {
+            throw new IOException("unreadable git config: " + e.getMessage(), e);
+        }
+        for (String name : config.getSubsections("remote")) {
+            String uuid = config.getString("remote", name, "annex-uuid");
+            if (uuid == null || uuid.isBlank() || !config.getBoolean("remote", name, "annex-proxy", false)) {
+                continue;
+            }
+            AnnexUuid remote = new AnnexUuid(uuid.strip());
+            if (remote.equals(self)) {
+                continue;
+            }
+            String url = config.getString("remote", name, "url");
+            Optional<Path> path = localPath(s.repository().dir(), url);
+            found.put(remote, path.isPresent() ? ProxiedRemote.reachable(remote, name, s, path.get())
+                    : ProxiedRemote.unreachable(remote, name, s, "cannot proxy for remote " + name
+                            + ": only remotes at a local path are proxied (url " + url + ")"));
+        }
+        return found;
+    }
+
+    /** A remote url naming a directory on this machine (a path or file://), resolved against the repository. */
+    static Optional<Path> localPath(Path repositoryDir, String url) {
+        if (url == null || url.isBlank()) {
+            return Optional.empty();
+        }
+        String u = url.strip();
+        if (u.startsWith("file://")) {
+            u = u.substring("file://".length());
+        } else if (URL_SCHEME.matcher(u).find()) {
+            return Optional.empty();
+        } else {
+            int colon = u.indexOf(':');
+            int slash = u.indexOf('/');
+            if (colon >= 0 && (slash < 0 || colon < slash)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(repositoryDir.resolve(u).normalize());
+    }
+
+    private P2PConnection open(PoolKey key) throws IOException {
+        ProxiedRemote remote = current().get(key.remote());
+        if (remote == null || remote.path().isEmpty()) {
+            throw new ProxyUnavailable(remote == null ? "unknown uuid" : remote.unavailable());
+        }
+        ShellTransport transport = ShellTransport.of(remote.path().get(), remote.uuid());
+        AnnexUuid self = remote.via().repository().uuid();
+        return P2PConnection.open(transport.open(self), self, remote.uuid(), key.version(), key.bypass(), TIMEOUT,
+                scheduler);
+    }
+
+    @Override
+    public void close() {
+        lockRegistries.values().forEach(LockRegistry::shutdown);
+        pool.close();
+        scheduler.shutdownNow();
+    }
+}

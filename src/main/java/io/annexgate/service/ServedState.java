@@ -1,0 +1,8 @@
+package io.annexgate.service;
+
+import io.annexgate.repository.AnnexRepository;
+import io.annexgate.repository.BranchFiles;
+import io.annexgate.repository.LocationLog;
+
+/** What a proxy needs of one served repository: where it is, its git-annex branch, its location log. */
+public record ServedState(AnnexRepository repository, BranchFiles branch, LocationLog locationLog) { }

@@ -1,0 +1,195 @@
+package io.annexgate.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.annexgate.testing.AnnexRepo;
+import io.annexgate.testing.AnnexgateServer;
+import io.annexgate.testing.Keys;
+import io.annexgate.testing.RawApi;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A served repository proxying for its local git remote {@code r2}: raw HTTP against r2's uuid,
+ * and the real client, which learns the proxied remote as {@code origin-r2}.
+ */
+class ProxiedRemoteTest {
+
+    @TempDir
+    static Path tmp;
+
+    static AnnexRepo served;
+    static AnnexRepo r2;
+    static AnnexgateServer server;
+    static AnnexRepo client;
+    static RawApi api;
+
+    @BeforeAll
+    static void start() {
+        r2 = AnnexRepo.init(tmp, "r2");
+        served = AnnexRepo.init(tmp, "served");
+        served.add("seed.txt", "seed\n".getBytes(StandardCharsets.UTF_8));
+        served.git("remote", "add", "r2", "../r2");
+        served.git("config", "remote.r2.annex-proxy", "true");
+        served.tryAnnex("sync", "--no-content", "-q");
+        served.git("config", "remote.missing.url", "../missing");
+        served.git("config", "remote.missing.annex-uuid", "0badc0de-0000-4000-8000-000000000502");
+        served.git("config", "remote.missing.annex-proxy", "true");
+        served.git("config", "remote.retired.url", "../retired");
+        served.git("config", "remote.retired.annex-uuid", "0badc0de-0000-4000-8000-000000000503");
+        served.git("config", "remote.retired.annex-proxy", "true");
+        served.annex("updateproxy");
+        served.git("config", "remote.retired.annex-proxy", "false");
+        server = AnnexgateServer.serve(served.dir(), "--wideopen");
+        api = new RawApi(server, r2.uuid());
+        client = AnnexRepo.cloneOf(served, tmp, "client", server.annexUrl());
+        client.annex("sync", "--no-content", "-q");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** What the served repository's location log says (whereis fails, but still answers, for no copies). */
+    private static String servedWhereis(String key) {
+        return served.tryAnnex("whereis", "--key", key).output();
+    }
+
+    private static byte[] bytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void proxyLogListsR2AndTheClientSeesOriginR2() {
+        assertThat(served.git("show", "git-annex:proxy.log")).contains(r2.uuid() + ":r2");
+        assertThat(client.annex("info", "--fast")).contains("[origin-r2]");
+    }
+
+    @Test
+    void clientCopiesGetsChecksAndDropsThroughTheProxy() throws Exception {
+        byte[] content = bytes(300_000, 1);
+        String key = client.add("big.bin", content);
+        client.annex("copy", "--to", "origin-r2", "big.bin");
+        assertThat(r2.hasContent(key)).isTrue();
+        assertThat(served.hasContent(key)).isFalse();
+        assertThat(servedWhereis(key)).contains(r2.uuid());
+        assertThat(client.tryAnnex("checkpresentkey", key, "origin-r2").ok()).isTrue();
+
+        client.annex("drop", "--force", "big.bin");
+        client.annex("get", "--from", "origin-r2", "big.bin");
+        assertThat(Files.readAllBytes(client.dir().resolve("big.bin"))).isEqualTo(content);
+
+        client.annex("drop", "--from", "origin-r2", "big.bin");
+        assertThat(r2.hasContent(key)).isFalse();
+        assertThat(servedWhereis(key)).doesNotContain(r2.uuid());
+        assertThat(client.tryAnnex("checkpresentkey", key, "origin-r2").ok()).isFalse();
+    }
+
+    @Test
+    void rawPutGetCheckpresentRemoveOnTheProxiedUuid() {
+        byte[] content = bytes(200_000, 2);
+        String key = Keys.sha256e(content, ".bin");
+        assertThat(api.checkpresent(key).text()).contains("false");
+        RawApi.Response put = api.put("v4", key, content, content.length);
+        assertThat(put.status()).isEqualTo(200);
+        assertThat(put.text()).contains("\"stored\":true");
+        assertThat(r2.hasContent(key)).isTrue();
+        assertThat(servedWhereis(key)).contains(r2.uuid());
+        assertThat(api.checkpresent(key).text()).contains("true");
+
+        RawApi.Response get = api.get("v4", key);
+        assertThat(get.status()).isEqualTo(200);
+        assertThat(get.header("X-git-annex-data-length")).isEqualTo(Integer.toString(content.length));
+        assertThat(get.body()).isEqualTo(content);
+        RawApi.Response tail = api.get("v3", key, "offset", 1000);
+        assertThat(tail.body()).hasSize(content.length - 1000);
+
+        assertThat(api.post("v4", "gettimestamp", "clientuuid", RawApi.CLIENT).text()).contains("timestamp");
+        RawApi.Response removed = api.post("v4", "remove", "key", key, "clientuuid", RawApi.CLIENT);
+        assertThat(removed.text()).contains("\"removed\":true");
+        assertThat(r2.hasContent(key)).isFalse();
+        assertThat(servedWhereis(key)).doesNotContain(r2.uuid());
+    }
+
+    @Test
+    void olderClientsAreProxiedAtTheirOwnVersionAndAnAbsentKeyIsAnEmptyAnswer() {
+        byte[] content = bytes(5_000, 4);
+        String key = Keys.sha256e(content, ".bin");
+        RawApi.Response absent = api.get("v2", key);
+        assertThat(absent.status()).isEqualTo(200);
+        assertThat(absent.header("X-git-annex-data-length")).isEqualTo("0");
+        assertThat(absent.body()).isEmpty();
+        assertThat(api.put("v1", key, content, content.length).text()).contains("\"stored\":true");
+        assertThat(api.get("v0", key).body()).isEqualTo(content);
+        assertThat(api.post("v1", "remove", "key", key, "clientuuid", RawApi.CLIENT).text())
+                .contains("\"removed\":true");
+        assertThat(r2.hasContent(key)).isFalse();
+    }
+
+    @Test
+    void aLockHeldThroughTheProxyStopsRemovalUntilUnlocked() throws Exception {
+        byte[] content = bytes(10_000, 3);
+        String key = Keys.sha256e(content, ".bin");
+        assertThat(api.put("v4", key, content, content.length).text()).contains("\"stored\":true");
+        RawApi.Response locked = api.post("v4", "lockcontent", "key", key, "clientuuid", RawApi.CLIENT);
+        assertThat(locked.text()).contains("\"locked\":true");
+        String lockId = locked.text().replaceAll(".*\"lockid\":\"([^\"]+)\".*", "$1").strip();
+        PipedOutputStream unlock = new PipedOutputStream();
+        InputStream body = new PipedInputStream(unlock);
+        var kept = api.keepLocked(lockId, () -> body);
+
+        RawApi.Response refused = api.post("v4", "remove", "key", key, "clientuuid", RawApi.CLIENT);
+        assertThat(refused.text()).contains("\"removed\":false");
+        assertThat(r2.hasContent(key)).isTrue();
+
+        unlock.write("{\"unlock\":true}\n".getBytes(StandardCharsets.UTF_8));
+        unlock.close();
+        assertThat(kept.get().statusCode()).isEqualTo(200);
+        assertThat(api.post("v4", "remove", "key", key, "clientuuid", RawApi.CLIENT).text())
+                .contains("\"removed\":true");
+    }
+
+    @Test
+    void unknownUuidIs404AndAProxiedRemoteThatCannotBeUsedIs502() {
+        RawApi unknown = new RawApi(server, "0badc0de-0000-4000-8000-000000000404");
+        assertThat(unknown.checkpresent(Keys.sha256e("x")).status()).isEqualTo(404);
+        RawApi missing = new RawApi(server, "0badc0de-0000-4000-8000-000000000502");
+        RawApi.Response answer = missing.checkpresent(Keys.sha256e("x"));
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.text()).contains("cannot reach remote missing");
+        RawApi retired = new RawApi(server, "0badc0de-0000-4000-8000-000000000503");
+        RawApi.Response notConfigured = retired.checkpresent(Keys.sha256e("x"));
+        assertThat(notConfigured.status()).isEqualTo(502);
+        assertThat(notConfigured.text()).isEqualTo("not configured to proxy for repository retired");
+    }
+
+    @Test
+    void poolMetersAppearAfterProxiedTraffic() throws Exception {
+        api.checkpresent(Keys.sha256e("meters"));
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.managementPort()
+                        + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+        String r = "remote=\"" + r2.uuid() + "\"";
+        for (String series : new String[] {"annexgate_proxy_connections_opened_total{",
+                "annexgate_proxy_connections_idle{", "annexgate_proxy_connections_active{",
+                "annexgate_proxy_connections_reused_total{"}) {
+            assertThat(metrics.body().lines().filter(l -> l.startsWith(series) && l.contains(r))).hasSize(1);
+        }
+    }
+}
