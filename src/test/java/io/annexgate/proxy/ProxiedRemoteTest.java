@@ -188,8 +188,11 @@ class ProxiedRemoteTest {
         String r = "remote=\"" + r2.uuid() + "\"";
         for (String series : new String[] {"annexgate_proxy_connections_opened_total{",
                 "annexgate_proxy_connections_idle{", "annexgate_proxy_connections_active{",
-                "annexgate_proxy_connections_reused_total{"}) {
+                "annexgate_proxy_connections_reused_total{", "annexgate_proxy_connections_evicted_total{"}) {
             assertThat(metrics.body().lines().filter(l -> l.startsWith(series) && l.contains(r))).hasSize(1);
         }
+        // the dashboard's pool panel and the proxy-failure alert: failures when opening and when found broken
+        assertThat(metrics.body().lines().filter(l -> l.startsWith("annexgate_proxy_connections_failed_total{") && l.contains(r)))
+                .hasSize(2);
     }
 }
