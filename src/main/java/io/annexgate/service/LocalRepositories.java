@@ -29,17 +29,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The repositories on this machine that the server answers for: the one it was started in, or
  * every git-annex repository below the {@code --directory} paths, kept current by a file-system
- * watch and, as a safety net, a periodic rescan (never a scan per request). A repository's open
+ * watch and, as a safety net, a periodic rescan; a request for an unknown uuid rescans too, at
+ * most once a second in all (never a scan per request). A repository's open
  * state is made by its first request and closed after {@code closeIdleAfter} without use.
  */
 public final class LocalRepositories implements TargetRegistry, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalRepositories.class);
     private static final long SAFETY_RESCAN_SECONDS = 30;
+    private static final long UNKNOWN_UUID_RESCAN_NANOS = 1_000_000_000L;
 
     private final List<Path> directories;
     private final int lockedFiles;
     private final MonotonicClock monotonicClock;
+    /** When an unknown uuid last made a rescan (guarded by this object's monitor). */
+    private long lastUnknownUuidScanNanos = Long.MIN_VALUE / 2;
     private final Clock wallClock;
     private final AnnexgateMetrics metrics;
     private final Duration closeIdleAfter;
@@ -141,7 +145,27 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
 
     @Override
     public Optional<AnnexTarget> find(AnnexUuid uuid) {
-        return Optional.ofNullable(served.get(uuid)).map(ServedRepository::target);
+        ServedRepository s = served.get(uuid);
+        if (s == null && !directories.isEmpty()) {
+            s = rescanFor(uuid);
+        }
+        return Optional.ofNullable(s).map(ServedRepository::target);
+    }
+
+    /**
+     * A repository made a moment ago may be asked for before its file-system event arrives, as the
+     * reference finds it: an unknown uuid rescans, but at most once a second however many
+     * unknown uuids are asked for (callers meanwhile wait for the scan under way and use it).
+     */
+    private synchronized ServedRepository rescanFor(AnnexUuid uuid) {
+        ServedRepository s = served.get(uuid);
+        long now = monotonicClock.nowNanos();
+        if (s == null && now - lastUnknownUuidScanNanos >= UNKNOWN_UUID_RESCAN_NANOS) {
+            lastUnknownUuidScanNanos = now;
+            rescan();
+            s = served.get(uuid);
+        }
+        return s;
     }
 
     public List<AnnexTarget> all() {
