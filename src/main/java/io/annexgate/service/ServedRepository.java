@@ -147,12 +147,7 @@ final class ServedRepository implements AutoCloseable {
     }
 
     private <T> T with(Action<T> action) throws IOException {
-        LocalRepositoryTarget t = use();
-        try {
-            return action.on(t);
-        } finally {
-            done();
-        }
+        return withState(state -> action.on(state.target()));
     }
 
     /** The target handed to requests: every action counts as use of the state while it runs. */
