@@ -197,11 +197,6 @@ public final class AnnexContentLocks implements ContentLocks {
         }
     }
 
-    /** Whether anyone in this process holds the content of {@code key} locked. */
-    public boolean isHeldHere(Key key) {
-        return held.containsKey(filesOf(key).lock());
-    }
-
     private RetentionTimestamp writeRetention(ContentLockFiles files, RetentionTimestamp wanted) throws IOException {
         return inDirectory(files.directory(), () -> {
             try (FileChannel channel = FileChannel.open(files.retentionLock(),

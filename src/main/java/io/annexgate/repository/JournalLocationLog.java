@@ -35,7 +35,7 @@ public final class JournalLocationLog implements LocationLog {
     @Override
     public void record(Key key, AnnexUuid uuid, boolean present) throws IOException {
         String branchPath = LocationLogContent.branchPath(key, repository.branchHashLevels());
-        Path journalFile = repository.journalDir().resolve(LocationLogContent.journalFileName(branchPath));
+        Path journalFile = journalFileOf(branchPath);
         journalLock.holding(() -> {
             LocationLogContent current = LocationLogContent.parse(read(journalFile, branchPath));
             Optional<LocationLogContent> updated = current.withStatus(uuid.value(), present ? '1' : '0', wallClock.instant());
@@ -49,8 +49,11 @@ public final class JournalLocationLog implements LocationLog {
     @Override
     public boolean says(Key key, AnnexUuid uuid) throws IOException {
         String branchPath = LocationLogContent.branchPath(key, repository.branchHashLevels());
-        Path journalFile = repository.journalDir().resolve(LocationLogContent.journalFileName(branchPath));
-        return LocationLogContent.parse(read(journalFile, branchPath)).isPresent(uuid.value());
+        return LocationLogContent.parse(read(journalFileOf(branchPath), branchPath)).isPresent(uuid.value());
+    }
+
+    private Path journalFileOf(String branchPath) {
+        return repository.journalDir().resolve(LocationLogContent.journalFileName(branchPath));
     }
 
     private String read(Path journalFile, String branchPath) throws IOException {

@@ -31,7 +31,7 @@ class ContentController {
         ApiVersion v = call.version();
         RequestParameters params = call.params();
         Key key = params.pathKey();
-        params.clientUuid(false, null);
+        params.clientUuid(false);
         params.bypass();
         params.associatedFile();
         long offset = params.offset();
@@ -44,7 +44,7 @@ class ContentController {
         ApiExchange.begin(request, Endpoint.LEGACY_GET);
         RequestParameters params = new RequestParameters(request);
         Key key = params.pathKey();
-        params.clientUuid(false, null);
+        params.clientUuid(false);
         params.bypass();
         AnnexTarget target = gate.admit(uuid, Endpoint.LEGACY_GET, request);
         send(target, key, 0, false, request, response);

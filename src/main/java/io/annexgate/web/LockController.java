@@ -44,7 +44,7 @@ class LockController {
         ApiExchange.Versioned call = ApiExchange.versioned(request, Endpoint.LOCKCONTENT, version);
         RequestParameters params = call.params();
         Key key = params.key();
-        params.clientUuid(true, null);
+        params.clientUuid(true);
         params.bypass();
         AnnexTarget target = gate.admit(uuid, Endpoint.LOCKCONTENT, request);
         switch (target.lockContent(key)) {
@@ -65,7 +65,7 @@ class LockController {
         ApiExchange.Versioned call = ApiExchange.versioned(request, Endpoint.KEEPLOCKED, version);
         RequestParameters params = call.params();
         LockId lockId = params.lockId();
-        params.clientUuid(false, null);
+        params.clientUuid(false);
         params.bypass();
         AnnexTarget target = gate.admit(uuid, Endpoint.KEEPLOCKED, request);
         allowLongIdle(request);

@@ -27,7 +27,7 @@ class PresenceController {
         ApiExchange.Versioned call = ApiExchange.versioned(request, Endpoint.CHECKPRESENT, version);
         RequestParameters params = call.params();
         Key key = params.key();
-        params.clientUuid(true, null);
+        params.clientUuid(true);
         params.bypass();
         AnnexTarget target = gate.admit(uuid, Endpoint.CHECKPRESENT, request);
         boolean present = target.checkPresent(key);
@@ -40,7 +40,7 @@ class PresenceController {
             HttpServletResponse response) throws IOException {
         ApiExchange.Versioned call = ApiExchange.versioned(request, Endpoint.GETTIMESTAMP, version);
         RequestParameters params = call.params();
-        params.clientUuid(true, null);
+        params.clientUuid(true);
         params.bypass();
         AnnexTarget target = gate.admit(uuid, Endpoint.GETTIMESTAMP, request);
         ApiResponses.json(response, JsonShapes.timestamp(target.timestamp()));

@@ -42,9 +42,9 @@ class RemovalController {
         ApiVersion v = call.version();
         RequestParameters params = call.params();
         Key key = params.key();
-        params.clientUuid(true, null);
+        params.clientUuid(true);
         params.bypass();
-        OptionalLong before = endpoint == Endpoint.REMOVE_BEFORE ? params.optionalTimestamp() : OptionalLong.empty();
+        OptionalLong before = endpoint == Endpoint.REMOVE_BEFORE ? OptionalLong.of(params.timestamp()) : OptionalLong.empty();
         AnnexTarget target = gate.admit(uuid, endpoint, request);
         RemoveOutcome outcome = target.remove(key, before);
         boolean removed = outcome instanceof RemoveOutcome.Removed;

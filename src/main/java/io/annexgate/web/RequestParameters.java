@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /** Turns the path, query and headers of an API request into protocol values, or a 400. */
 final class RequestParameters {
@@ -48,13 +47,14 @@ final class RequestParameters {
         }
     }
 
-    AnnexUuid clientUuid(boolean requiredHere, AnnexUuid fallback) {
+    /** The client's uuid; null when it is absent where the endpoint makes it optional. */
+    AnnexUuid clientUuid(boolean requiredHere) {
         String value = request.getParameter("clientuuid");
         if (value == null) {
             if (requiredHere) {
                 throw new BadRequest("Query parameter clientuuid is required");
             }
-            return fallback;
+            return null;
         }
         try {
             return AnnexUuid.fromWire(value);
@@ -98,10 +98,6 @@ final class RequestParameters {
 
     long timestamp() {
         return nonNegative("query parameter timestamp", required("timestamp"));
-    }
-
-    OptionalLong optionalTimestamp() {
-        return OptionalLong.of(timestamp());
     }
 
     boolean dataPresent(ApiVersion version) {

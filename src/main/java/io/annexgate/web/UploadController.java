@@ -33,7 +33,7 @@ class UploadController {
         ApiVersion v = call.version();
         RequestParameters params = call.params();
         Key key = params.key();
-        AnnexUuid client = params.clientUuid(true, null);
+        AnnexUuid client = params.clientUuid(true);
         params.bypass();
         params.associatedFile();
         long offset = params.offset();
@@ -53,7 +53,7 @@ class UploadController {
         ApiVersion v = call.version();
         RequestParameters params = call.params();
         Key key = params.key();
-        params.clientUuid(true, null);
+        params.clientUuid(true);
         params.bypass();
         AnnexTarget target = gate.admit(uuid, Endpoint.PUTOFFSET, request);
         switch (target.putOffset(key)) {
