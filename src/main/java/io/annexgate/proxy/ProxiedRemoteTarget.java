@@ -58,8 +58,8 @@ public final class ProxiedRemoteTarget implements AnnexTarget {
 
     /** A connection for this request, or 502 when none can be had. */
     private Lease<P2PConnection> lease() {
-        if (remote.path().isEmpty()) {
-            throw new ProxyUnavailable(remote.unavailable());
+        if (remote.route() instanceof RemoteRoute.Unreachable(String reason)) {
+            throw new ProxyUnavailable(reason);
         }
         try {
             return remotes.pool().acquire(poolKey);

@@ -6,7 +6,9 @@ import io.annexgate.locking.MonotonicClock;
 import io.annexgate.protocol.AnnexUuid;
 import io.annexgate.protocol.ApiVersion;
 import io.annexgate.proxy.p2p.P2PConnection;
-import io.annexgate.proxy.p2p.ShellTransport;
+import io.annexgate.proxy.p2p.RemoteTransport;
+import io.annexgate.proxy.special.SpecialRemote;
+import io.annexgate.proxy.special.SpecialRemoteTarget;
 import io.annexgate.proxy.pool.PoolKey;
 import io.annexgate.proxy.pool.ProxyConnectionPool;
 import io.annexgate.proxy.pool.ProxyPoolMetrics;
@@ -26,7 +28,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.regex.Pattern;
 import org.eclipse.jgit.errors.ConfigInvalidException;
 import org.eclipse.jgit.storage.file.FileBasedConfig;
 import org.eclipse.jgit.util.FS;
@@ -34,16 +35,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The remotes the served repositories proxy for: each git remote with {@code annex-proxy=true},
- * an {@code annex-uuid} and a local path as url, plus every uuid {@code proxy.log} lists for the
- * repository (those without such a remote answer 502). Read again at most once a second, when asked.
+ * The remotes the served repositories proxy for: each remote with {@code annex-proxy=true} and an
+ * {@code annex-uuid} (git remotes and special remotes; {@link RemoteRoutes} says how each is
+ * reached), plus every uuid {@code proxy.log} lists for the repository (those without such a
+ * remote answer 502). Read again at most once a second, when asked.
  * Connections come from one pool shared by all remotes.
  */
 public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProxiedRemotes.class);
     private static final long REREAD_NANOS = Duration.ofSeconds(1).toNanos();
-    private static final Pattern URL_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     private final LocalRepositories local;
@@ -67,8 +68,16 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
 
     @Override
     public Optional<AnnexTarget> find(AnnexUuid uuid) {
-        return Optional.ofNullable(current().get(uuid))
-                .map(r -> new ProxiedRemoteTarget(r, this, ApiVersion.V0.number(), Set.of()));
+        return Optional.ofNullable(current().get(uuid)).map(this::target);
+    }
+
+    private AnnexTarget target(ProxiedRemote remote) {
+        return switch (remote.route()) {
+            case RemoteRoute.ToSpecialRemote(SpecialRemote special) ->
+                    new SpecialRemoteTarget(remote.uuid(), special, remote.via().locationLog(), monotonicClock);
+            case RemoteRoute.OverP2P p2p -> new ProxiedRemoteTarget(remote, this, ApiVersion.V0.number(), Set.of());
+            case RemoteRoute.Unreachable u -> new ProxiedRemoteTarget(remote, this, ApiVersion.V0.number(), Set.of());
+        };
     }
 
     ProxyConnectionPool<P2PConnection> pool() {
@@ -107,17 +116,15 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     static Map<AnnexUuid, ProxiedRemote> proxiedBy(ServedState s) throws IOException {
         Map<AnnexUuid, ProxiedRemote> found = new HashMap<>();
         AnnexUuid self = s.repository().uuid();
-        Path journal = s.repository().journalDir().resolve("proxy.log");
-        Optional<String> logged = Files.isRegularFile(journal) ? Optional.of(Files.readString(journal))
-                : s.branch().read("proxy.log");
-        logged.ifPresent(content -> ProxyLog.remotesOf(self, content).forEach((uuid, name) -> found.put(uuid,
-                ProxiedRemote.unreachable(uuid, name, s, "not configured to proxy for repository " + name))));
+        branchFile(s, "proxy.log").ifPresent(content -> ProxyLog.remotesOf(self, content).forEach((uuid, name) ->
+                found.put(uuid, ProxiedRemote.unreachable(uuid, name, s, "not configured to proxy for repository " + name))));
         FileBasedConfig config = new FileBasedConfig(s.repository().gitDir().resolve("config").toFile(), FS.DETECTED);
         try {
             config.load();
         } catch (ConfigInvalidException e) {
             throw new IOException("unreadable git config: " + e.getMessage(), e);
         }
+        Map<AnnexUuid, Map<String, String>> specialRemotes = null;
         for (String name : config.getSubsections("remote")) {
             String uuid = config.getString("remote", name, "annex-uuid");
             if (uuid == null || uuid.isBlank() || !config.getBoolean("remote", name, "annex-proxy", false)) {
@@ -128,40 +135,36 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
                 continue;
             }
             String url = config.getString("remote", name, "url");
-            Optional<Path> path = localPath(s.repository().dir(), url);
-            found.put(remote, path.isPresent() ? ProxiedRemote.reachable(remote, name, s, path.get())
-                    : ProxiedRemote.unreachable(remote, name, s, "cannot proxy for remote " + name
-                            + ": only remotes at a local path are proxied (url " + url + ")"));
+            RemoteRoute route;
+            if (url != null && !url.isBlank()) {
+                route = RemoteRoutes.ofGitRemote(s, name, remote, url, config);
+            } else {
+                if (specialRemotes == null) {
+                    specialRemotes = branchFile(s, "remote.log").map(RemoteLog::parse).orElse(Map.of());
+                }
+                route = RemoteRoutes.ofSpecialRemote(s, name, remote, specialRemotes.getOrDefault(remote, Map.of()),
+                        config);
+            }
+            found.put(remote, new ProxiedRemote(remote, name, s, route));
         }
         return found;
     }
 
-    /** A remote url naming a directory on this machine (a path or file://), resolved against the repository. */
-    static Optional<Path> localPath(Path repositoryDir, String url) {
-        if (url == null || url.isBlank()) {
-            return Optional.empty();
-        }
-        String u = url.strip();
-        if (u.startsWith("file://")) {
-            u = u.substring("file://".length());
-        } else if (URL_SCHEME.matcher(u).find()) {
-            return Optional.empty();
-        } else {
-            int colon = u.indexOf(':');
-            int slash = u.indexOf('/');
-            if (colon >= 0 && (slash < 0 || colon < slash)) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(repositoryDir.resolve(u).normalize());
+    /** A git-annex branch file as git-annex sees it: the journal's copy first, else the branch's. */
+    private static Optional<String> branchFile(ServedState s, String path) throws IOException {
+        Path journal = s.repository().journalDir().resolve(path);
+        return Files.isRegularFile(journal) ? Optional.of(Files.readString(journal)) : s.branch().read(path);
     }
 
     private P2PConnection open(PoolKey key) throws IOException {
         ProxiedRemote remote = current().get(key.remote());
-        if (remote == null || remote.path().isEmpty()) {
-            throw new ProxyUnavailable(remote == null ? "unknown uuid" : remote.unavailable());
+        if (remote == null) {
+            throw new ProxyUnavailable("unknown uuid");
         }
-        ShellTransport transport = ShellTransport.of(remote.path().get(), remote.uuid());
+        if (!(remote.route() instanceof RemoteRoute.OverP2P(RemoteTransport transport))) {
+            throw new ProxyUnavailable(remote.route() instanceof RemoteRoute.Unreachable(String reason) ? reason
+                    : "remote " + remote.name() + " is not reached over P2P");
+        }
         AnnexUuid self = remote.via().repository().uuid();
         return P2PConnection.open(transport.open(self), self, remote.uuid(), key.version(), key.bypass(), TIMEOUT,
                 scheduler);

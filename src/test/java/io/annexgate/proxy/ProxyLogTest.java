@@ -31,11 +31,11 @@ class ProxyLogTest {
     @Test
     void onlyLocalPathsAreProxied() {
         Path repo = Path.of("/srv/served");
-        assertThat(ProxiedRemotes.localPath(repo, "../r2")).contains(Path.of("/srv/r2"));
-        assertThat(ProxiedRemotes.localPath(repo, "/data/r3")).contains(Path.of("/data/r3"));
-        assertThat(ProxiedRemotes.localPath(repo, "file:///data/r4")).contains(Path.of("/data/r4"));
-        assertThat(ProxiedRemotes.localPath(repo, "ssh://host/r5")).isEqualTo(Optional.empty());
-        assertThat(ProxiedRemotes.localPath(repo, "host:r6")).isEmpty();
-        assertThat(ProxiedRemotes.localPath(repo, "https://example.org/r7.git")).isEmpty();
+        assertThat(RemoteRoutes.localPath(repo, "../r2")).contains(Path.of("/srv/r2"));
+        assertThat(RemoteRoutes.localPath(repo, "/data/r3")).contains(Path.of("/data/r3"));
+        assertThat(RemoteRoutes.localPath(repo, "file:///data/r4")).contains(Path.of("/data/r4"));
+        assertThat(RemoteRoutes.localPath(repo, "ssh://host/r5")).isEqualTo(Optional.empty());
+        assertThat(RemoteRoutes.localPath(repo, "host:r6")).isEmpty();
+        assertThat(RemoteRoutes.localPath(repo, "https://example.org/r7.git")).isEmpty();
     }
 }

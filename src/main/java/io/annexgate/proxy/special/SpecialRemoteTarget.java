@@ -1,0 +1,177 @@
+package io.annexgate.proxy.special;
+
+import io.annexgate.locking.LockRegistry.KeptLock;
+import io.annexgate.locking.MonotonicClock;
+import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.protocol.Key;
+import io.annexgate.protocol.LockId;
+import io.annexgate.repository.ByteSink;
+import io.annexgate.repository.ContentHasher;
+import io.annexgate.repository.LocationLog;
+import io.annexgate.service.AnnexTarget;
+import io.annexgate.service.ContentSource;
+import io.annexgate.service.LockOutcome;
+import io.annexgate.service.PutOffsetOutcome;
+import io.annexgate.service.PutOutcome;
+import io.annexgate.service.RemoveOutcome;
+import io.annexgate.service.Upload;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A special remote the served repository proxies for, stored to by Annexgate itself. As git-annex's
+ * proxy does: puts always start at offset 0 and are verified against the key before they become
+ * visible on the remote; content cannot be locked; the timestamp is the server's own clock.
+ * Successful puts and removes are recorded in the served repository's location log.
+ */
+public final class SpecialRemoteTarget implements AnnexTarget {
+
+    private static final Logger log = LoggerFactory.getLogger(SpecialRemoteTarget.class);
+    private static final List<AnnexUuid> NONE = List.of();
+    private static final int BUFFER_SIZE = 256 * 1024;
+
+    private final AnnexUuid uuid;
+    private final SpecialRemote remote;
+    private final LocationLog locationLog;
+    private final MonotonicClock monotonicClock;
+
+    public SpecialRemoteTarget(AnnexUuid uuid, SpecialRemote remote, LocationLog locationLog,
+            MonotonicClock monotonicClock) {
+        this.uuid = uuid;
+        this.remote = remote;
+        this.locationLog = locationLog;
+        this.monotonicClock = monotonicClock;
+    }
+
+    @Override
+    public AnnexUuid uuid() {
+        return uuid;
+    }
+
+    @Override
+    public Optional<ContentSource> get(Key key) throws IOException {
+        return remote.retrieve(key).map(StoredContent::new);
+    }
+
+    /** Content read from the remote; the client verifies it. */
+    private record StoredContent(SpecialRemote.StoredObject object) implements ContentSource {
+
+        @Override
+        public long lengthFrom(long offset) {
+            return Math.max(0, object.size() - offset);
+        }
+
+        @Override
+        public long transferTo(long offset, ByteSink out, boolean signalInvalidity) throws IOException {
+            return object.transferTo(offset, out);
+        }
+
+        @Override
+        public void close() throws IOException {
+            object.close();
+        }
+    }
+
+    @Override
+    public boolean checkPresent(Key key) throws IOException {
+        return remote.checkPresent(key);
+    }
+
+    @Override
+    public PutOutcome put(Upload upload) throws IOException {
+        Key key = upload.key();
+        if (remote.checkPresent(key)) {
+            locationLog.record(key, uuid, true);
+            return new PutOutcome.Stored(NONE);
+        }
+        if (upload.dataPresent()) {
+            return new PutOutcome.NotStored("data-present but not on the remote", NONE);
+        }
+        if (upload.offset() != 0) {
+            return new PutOutcome.NotStored("special remotes take puts from offset 0 only", NONE);
+        }
+        if (key.size().isPresent() && key.size().getAsLong() != upload.dataLength()) {
+            return new PutOutcome.NotStored("data-length differs from the key's size", NONE);
+        }
+        Optional<ContentHasher> hasher = ContentHasher.forKey(key);
+        try (SpecialRemote.Storing storing = remote.store(key)) {
+            long received = copy(upload.body(), upload.dataLength(), storing.out(), hasher);
+            if (received != upload.dataLength() || upload.body().read() >= 0) {
+                log.info("put of {} to {}: {} bytes of {} announced; not stored", key.serialize(),
+                        remote.description(), received, upload.dataLength());
+                return new PutOutcome.NotStored("short or overlong body", NONE);
+            }
+            if (hasher.isPresent() && !hasher.get().matchesKey()) {
+                log.info("put of {} to {} failed verification; not stored", key.serialize(), remote.description());
+                return new PutOutcome.NotStored("verification", NONE);
+            }
+            storing.commit();
+        }
+        locationLog.record(key, uuid, true);
+        return new PutOutcome.Stored(NONE);
+    }
+
+    private static long copy(InputStream in, long length, OutputStream out, Optional<ContentHasher> hasher)
+            throws IOException {
+        byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(length, 1))];
+        long total = 0;
+        while (total < length) {
+            int n;
+            try {
+                n = in.read(buffer, 0, (int) Math.min(buffer.length, length - total));
+            } catch (IOException e) {
+                break;
+            }
+            if (n < 0) {
+                break;
+            }
+            final int len = n;
+            hasher.ifPresent(h -> h.update(buffer, 0, len));
+            out.write(buffer, 0, n);
+            total += n;
+        }
+        return total;
+    }
+
+    @Override
+    public PutOffsetOutcome putOffset(Key key) throws IOException {
+        if (remote.checkPresent(key)) {
+            return new PutOffsetOutcome.AlreadyHave(NONE);
+        }
+        return new PutOffsetOutcome.Offset(0);
+    }
+
+    @Override
+    public RemoveOutcome remove(Key key, OptionalLong before) throws IOException {
+        if (before.isPresent() && monotonicClock.nowSeconds() >= before.getAsLong()) {
+            return new RemoveOutcome.NotRemoved("too late", NONE);
+        }
+        if (!remote.remove(key)) {
+            return new RemoveOutcome.NotRemoved("the remote did not remove it", NONE);
+        }
+        locationLog.record(key, uuid, false);
+        return new RemoveOutcome.Removed(NONE);
+    }
+
+    @Override
+    public long timestamp() {
+        return monotonicClock.nowSeconds();
+    }
+
+    /** Special remotes cannot lock content, so a client wanting a locked copy looks elsewhere. */
+    @Override
+    public LockOutcome lockContent(Key key) {
+        return new LockOutcome.NotLocked("special remotes cannot lock content");
+    }
+
+    @Override
+    public Optional<KeptLock> keepLocked(LockId lockId) {
+        return Optional.empty();
+    }
+}
