@@ -83,7 +83,7 @@ public class AnnexgateConfiguration {
     ProxiedRemotes proxiedRemotes(LocalRepositories localRepositories, AnnexgateProperties properties,
             MonotonicClock monotonicClock, MeterRegistry registry) {
         return new ProxiedRemotes(localRepositories, properties.proxyconnections(), properties.lockedfiles(),
-                monotonicClock, new ProxyPoolMetrics(registry));
+                properties.proxy().idleTimeout(), monotonicClock, new ProxyPoolMetrics(registry));
     }
 
     /** What the API answers for: the served repositories, then the remotes they proxy for. */

@@ -22,6 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param proxyconnections idle proxy connections kept ({@code --proxyconnections})
  * @param clusterjobs concurrent node accesses per cluster request ({@code --clusterjobs})
  * @param metrics what the {@code annexgate_*} meters are tagged with
+ * @param proxy settings of the connections to proxied remotes
  * @param closeIdleAfter a served repository's open state (JGit repository, lock registry, journal
  *     committer) is closed after this long without requests, locks or pending journal changes
  */
@@ -40,7 +41,16 @@ public record AnnexgateProperties(
         @DefaultValue Auth auth,
         @DefaultValue Tls tls,
         @DefaultValue Metrics metrics,
+        @DefaultValue Proxy proxy,
         @DefaultValue("10m") Duration closeIdleAfter) {
+
+    /**
+     * Connections to proxied remotes.
+     *
+     * @param idleTimeout a pooled connection idle this long is closed (its git-annex-shell exits),
+     *     even while the pool has room for it
+     */
+    public record Proxy(@DefaultValue("5m") Duration idleTimeout) { }
 
     /**
      * Meter settings.

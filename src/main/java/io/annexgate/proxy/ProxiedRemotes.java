@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.errors.ConfigInvalidException;
 import org.eclipse.jgit.storage.file.FileBasedConfig;
 import org.eclipse.jgit.util.FS;
@@ -58,12 +59,26 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     private long readAt;
     private boolean read;
 
-    public ProxiedRemotes(LocalRepositories local, int proxyConnections, int lockedFiles, MonotonicClock monotonicClock,
-            ProxyPoolMetrics poolMetrics) {
+    public ProxiedRemotes(LocalRepositories local, int proxyConnections, int lockedFiles, Duration idleTimeout,
+            MonotonicClock monotonicClock, ProxyPoolMetrics poolMetrics) {
         this.local = local;
         this.monotonicClock = monotonicClock;
         this.lockedFiles = lockedFiles;
         this.pool = new ProxyConnectionPool<>(proxyConnections, this::open, poolMetrics);
+        long checkEvery = Math.max(1, idleTimeout.toMillis() / 4);
+        scheduler.scheduleWithFixedDelay(() -> evictIdle(idleTimeout), checkEvery, checkEvery,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void evictIdle(Duration idleTimeout) {
+        try {
+            int evicted = pool.evictIdleLongerThan(idleTimeout);
+            if (evicted > 0) {
+                log.debug("closed {} proxy connections idle for over {}", evicted, idleTimeout);
+            }
+        } catch (RuntimeException e) {
+            log.warn("closing idle proxy connections failed", e);
+        }
     }
 
     @Override
