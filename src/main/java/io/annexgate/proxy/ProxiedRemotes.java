@@ -56,6 +56,8 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
             Thread.ofPlatform().name("annexgate-proxy-watchdog").daemon().factory());
     private final Map<AnnexUuid, LockRegistry> lockRegistries = new ConcurrentHashMap<>();
     private Map<AnnexUuid, ProxiedRemote> remotes = Map.of();
+    /** What each served repository proxies for, read when its settings files last changed. */
+    private Map<Path, ReadRemotes> readByRepository = Map.of();
     private long readAt;
     private boolean read;
 
@@ -112,13 +114,24 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
         long now = System.nanoTime();
         if (!read || now - readAt > REREAD_NANOS) {
             Map<AnnexUuid, ProxiedRemote> found = new HashMap<>();
+            Map<Path, ReadRemotes> stillServed = new HashMap<>();
             for (ServedState s : local.servedStates()) {
-                try {
-                    found.putAll(proxiedBy(s));
-                } catch (IOException | RuntimeException e) {
-                    log.warn("cannot read the proxied remotes of {}: {}", s.repository().gitDir(), e.toString());
+                Path gitDir = s.repository().gitDir();
+                ProxySettingsStamp stamp = ProxySettingsStamp.of(s.repository());
+                ReadRemotes before = readByRepository.get(gitDir);
+                ReadRemotes entry = before;
+                if (before == null || !before.stamp().equals(stamp)) {
+                    try {
+                        entry = new ReadRemotes(stamp, proxiedBy(s));
+                    } catch (IOException | RuntimeException e) {
+                        log.warn("cannot read the proxied remotes of {}: {}", gitDir, e.toString());
+                        entry = new ReadRemotes(stamp, Map.of());
+                    }
                 }
+                stillServed.put(gitDir, entry);
+                found.putAll(entry.remotes());
             }
+            readByRepository = stillServed;
             found.keySet().removeIf(u -> local.find(u).isPresent());
             remotes = Map.copyOf(found);
             readAt = now;
@@ -126,6 +139,9 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
         }
         return remotes;
     }
+
+    /** The remotes one repository proxies for, and the stamp of its settings when they were read. */
+    private record ReadRemotes(ProxySettingsStamp stamp, Map<AnnexUuid, ProxiedRemote> remotes) { }
 
     /** The remotes one served repository proxies for: from its git config and its proxy.log. */
     static Map<AnnexUuid, ProxiedRemote> proxiedBy(ServedState s) throws IOException {

@@ -16,7 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Random;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,6 +165,20 @@ class ProxiedRemoteTest {
         assertThat(kept.get().statusCode()).isEqualTo(200);
         assertThat(api.post("v4", "remove", "key", key, "clientuuid", RawApi.CLIENT).text())
                 .contains("\"removed\":true");
+    }
+
+    @Test
+    void aRemoteConfiguredWhileServingIsProxiedWithoutRestart() {
+        AnnexRepo late = AnnexRepo.init(tmp, "late");
+        RawApi lateApi = new RawApi(server, late.uuid());
+        String key = Keys.sha256e("late");
+        assertThat(lateApi.checkpresent(key).status()).isEqualTo(404);
+        served.git("remote", "add", "late", "../late");
+        served.git("config", "remote.late.annex-uuid", late.uuid());
+        served.git("config", "remote.late.annex-proxy", "true");
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(lateApi.checkpresent(key).status()).isEqualTo(200));
+        assertThat(lateApi.checkpresent(key).text()).contains("false");
     }
 
     @Test

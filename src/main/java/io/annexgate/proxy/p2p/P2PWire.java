@@ -19,6 +19,7 @@ public final class P2PWire {
     public static final int MAX_LINE_BYTES = 32 * 1024;
 
     private static final int CHUNK = 64 * 1024;
+    private static final int RELAY_CHUNK = 512 * 1024;
 
     private final InputStream in;
     private final OutputStream out;
@@ -74,19 +75,27 @@ public final class P2PWire {
      * if the peer stops short. A failure of the sink is reported as {@link SinkFailure}.
      */
     public void receiveBytes(long length, OutputStream sink) throws IOException {
-        byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(length, 1))];
+        // a pipe hands over at most its buffer's size per read; writing on only once a larger
+        // buffer is full costs the sink (a client's connection) far fewer writes
+        byte[] buf = new byte[(int) Math.min(RELAY_CHUNK, Math.max(length, 1))];
         long left = length;
         while (left > 0) {
-            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-            if (n < 0) {
-                throw new EOFException("connection closed with " + left + " of " + length + " data bytes unread");
+            int want = (int) Math.min(buf.length, left);
+            int filled = 0;
+            while (filled < want) {
+                int n = in.read(buf, filled, want - filled);
+                if (n < 0) {
+                    throw new EOFException("connection closed with " + (left - filled) + " of " + length
+                            + " data bytes unread");
+                }
+                filled += n;
             }
             try {
-                sink.write(buf, 0, n);
+                sink.write(buf, 0, filled);
             } catch (IOException e) {
                 throw new SinkFailure(e);
             }
-            left -= n;
+            left -= filled;
         }
     }
 
