@@ -8,6 +8,7 @@ import io.annexgate.security.AuthSettings;
 import io.annexgate.security.Users;
 import io.annexgate.proxy.ProxiedRemotes;
 import io.annexgate.proxy.pool.ProxyPoolMetrics;
+import io.annexgate.cluster.Clusters;
 import io.annexgate.service.CompositeTargetRegistry;
 import io.annexgate.service.LocalRepositories;
 import io.annexgate.service.TargetRegistry;
@@ -89,7 +90,9 @@ public class AnnexgateConfiguration {
     /** What the API answers for: the served repositories, then the remotes they proxy for. */
     @Bean
     @Primary
-    TargetRegistry targetRegistry(LocalRepositories localRepositories, ProxiedRemotes proxiedRemotes) {
-        return new CompositeTargetRegistry(List.of(localRepositories, proxiedRemotes));
+    TargetRegistry targetRegistry(LocalRepositories localRepositories, ProxiedRemotes proxiedRemotes,
+            MonotonicClock monotonicClock, AnnexgateProperties properties) {
+        Clusters clusters = new Clusters(localRepositories, proxiedRemotes, monotonicClock, properties.clusterjobs());
+        return new CompositeTargetRegistry(List.of(localRepositories, clusters, proxiedRemotes));
     }
 }

@@ -158,7 +158,9 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
         Map<AnnexUuid, Map<String, String>> specialRemotes = null;
         for (String name : config.getSubsections("remote")) {
             String uuid = config.getString("remote", name, "annex-uuid");
-            if (uuid == null || uuid.isBlank() || !config.getBoolean("remote", name, "annex-proxy", false)) {
+            boolean clusterNode = config.getString("remote", name, "annex-cluster-node") != null;
+            if (uuid == null || uuid.isBlank()
+                    || !(config.getBoolean("remote", name, "annex-proxy", false) || clusterNode)) {
                 continue;
             }
             AnnexUuid remote = new AnnexUuid(uuid.strip());

@@ -1,0 +1,72 @@
+package io.annexgate.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/** Runs one action per node on virtual threads, at most {@code jobs} at a time ({@code --clusterjobs}). */
+final class FanOut {
+
+    /** One node's action. */
+    @FunctionalInterface
+    interface NodeAction<N, R> {
+        R on(N node) throws Exception;
+    }
+
+    /** What one node's action came to: its result, or the failure. */
+    record Result<N, R>(N node, R value, Exception failure) {
+        boolean ok() {
+            return failure == null;
+        }
+    }
+
+    private final int jobs;
+
+    FanOut(int jobs) {
+        this.jobs = Math.max(1, jobs);
+    }
+
+    <N, R> List<Result<N, R>> run(List<N> nodes, NodeAction<N, R> action) {
+        if (nodes.size() == 1) {
+            return List.of(once(nodes.get(0), action));
+        }
+        Semaphore slots = new Semaphore(jobs, true);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Result<N, R>>> running = new ArrayList<>();
+            for (N node : nodes) {
+                running.add(threads.submit(() -> {
+                    slots.acquire();
+                    try {
+                        return once(node, action);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+            List<Result<N, R>> results = new ArrayList<>();
+            for (int i = 0; i < running.size(); i++) {
+                try {
+                    results.add(running.get(i).get());
+                } catch (ExecutionException e) {
+                    results.add(new Result<>(nodes.get(i), null, new IllegalStateException(e.getCause())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    results.add(new Result<>(nodes.get(i), null, e));
+                }
+            }
+            return results;
+        }
+    }
+
+    private static <N, R> Result<N, R> once(N node, NodeAction<N, R> action) {
+        try {
+            return new Result<>(node, action.on(node), null);
+        } catch (Exception e) {
+            return new Result<>(node, null, e);
+        }
+    }
+}
