@@ -168,6 +168,13 @@ class ProxiedRemoteTest {
     }
 
     @Test
+    void gitAnnexTestremotePassesAgainstTheProxiedRemote() {
+        var result = client.tryAnnex("testremote", "origin-r2", "--fast", "--size=200KiB");
+        assertThat(result.output()).contains("tests passed").doesNotContain("FAIL");
+        assertThat(result.ok()).as(result.output()).isTrue();
+    }
+
+    @Test
     void aRemoteConfiguredWhileServingIsProxiedWithoutRestart() {
         AnnexRepo late = AnnexRepo.init(tmp, "late");
         RawApi lateApi = new RawApi(server, late.uuid());
