@@ -16,13 +16,6 @@ import java.nio.file.Files;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
-import org.jclouds.blobstore.domain.StorageMetadata;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import org.jclouds.blobstore.options.ListContainerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,13 +88,8 @@ class ProxiedS3RemoteTest {
         return b;
     }
 
-    /** The object names in a bucket, as stored (no S3 request involved). */
     private static Set<String> objects(String bucket) {
-        Set<String> names = new TreeSet<>();
-        for (StorageMetadata m : s3.blobStore().list(bucket, ListContainerOptions.Builder.recursive())) {
-            names.add(m.getName());
-        }
-        return names;
+        return s3.objects(bucket);
     }
 
     private static byte[] object(String name) throws IOException {
@@ -110,17 +98,8 @@ class ProxiedS3RemoteTest {
         }
     }
 
-    /** Multipart uploads begun and neither completed nor aborted, asked of the server over S3. */
     private static Set<String> pendingUploads() {
-        try (S3Client sdk = S3Client.builder().endpointOverride(java.net.URI.create(s3.endpoint()))
-                .region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY)))
-                .build()) {
-            Set<String> keys = new TreeSet<>();
-            sdk.listMultipartUploads(b -> b.bucket(BUCKET)).uploads().forEach(u -> keys.add(u.key()));
-            return keys;
-        }
+        return s3.pendingUploads(BUCKET);
     }
 
     private static String servedWhereis(String key) {

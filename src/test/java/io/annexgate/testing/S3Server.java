@@ -2,12 +2,20 @@ package io.annexgate.testing;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import org.awaitility.Awaitility;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.blobstore.domain.StorageMetadata;
+import org.jclouds.blobstore.options.ListContainerOptions;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A real S3 API server in this JVM: s3proxy over jclouds' in-memory ("transient") blob store, on a
@@ -58,6 +66,26 @@ public final class S3Server implements AutoCloseable {
     /** The blob store behind the server, to look at what is stored without going through S3. */
     public BlobStore blobStore() {
         return context.getBlobStore();
+    }
+
+    /** The keys of multipart uploads begun in {@code bucket} and neither completed nor aborted, asked over S3. */
+    public Set<String> pendingUploads(String bucket) {
+        try (S3Client sdk = S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
+                .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build()) {
+            Set<String> keys = new TreeSet<>();
+            sdk.listMultipartUploads(b -> b.bucket(bucket)).uploads().forEach(u -> keys.add(u.key()));
+            return keys;
+        }
+    }
+
+    /** The names of the objects in {@code bucket}, read from the blob store behind the server. */
+    public Set<String> objects(String bucket) {
+        Set<String> names = new TreeSet<>();
+        for (StorageMetadata m : blobStore().list(bucket, ListContainerOptions.Builder.recursive())) {
+            names.add(m.getName());
+        }
+        return names;
     }
 
     public void createBucket(String bucket) {

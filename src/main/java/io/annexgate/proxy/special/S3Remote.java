@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -35,9 +36,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.StorageClass;
 
 /**
  * An {@code S3} special remote stored to with the AWS SDK, object for object as git-annex does
@@ -69,6 +68,7 @@ public final class S3Remote implements SpecialRemote, AutoCloseable {
 
     private final S3Config config;
     private final S3Client client;
+    private final AwsRequestOverrideConfiguration objectHeaders;
 
     public S3Remote(S3Config config, S3Credentials credentials) {
         this.config = config;
@@ -89,6 +89,24 @@ public final class S3Remote implements SpecialRemote, AutoCloseable {
                         .connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofMinutes(2)))
                 .build();
+        this.objectHeaders = objectHeaders(config);
+    }
+
+    /**
+     * The headers git-annex sends with every object it stores (a PUT, or the start of a multipart
+     * upload): storage class, the public-read ACL, metadata and tagging.
+     */
+    static AwsRequestOverrideConfiguration objectHeaders(S3Config config) {
+        AwsRequestOverrideConfiguration.Builder headers = AwsRequestOverrideConfiguration.builder()
+                .putHeader("x-amz-storage-class", config.storageClass());
+        if (config.publicRead()) {
+            headers.putHeader("x-amz-acl", "public-read");
+        }
+        config.metadata().forEach((name, value) -> headers.putHeader("x-amz-meta-" + name, value));
+        if (config.tagging() != null) {
+            headers.putHeader("x-amz-tagging", config.tagging());
+        }
+        return headers.build();
     }
 
     public S3Config config() {
@@ -238,18 +256,8 @@ public final class S3Remote implements SpecialRemote, AutoCloseable {
                 throw new IOException("stored " + buffer.size() + " bytes of " + buffer.limit);
             }
             try {
-                client.putObject(b -> {
-                    b.bucket(config.bucket()).key(object(key)).storageClass(StorageClass.fromValue(config.storageClass()));
-                    if (config.publicRead()) {
-                        b.acl(ObjectCannedACL.PUBLIC_READ);
-                    }
-                    if (!config.metadata().isEmpty()) {
-                        b.metadata(config.metadata());
-                    }
-                    if (config.tagging() != null) {
-                        b.tagging(config.tagging());
-                    }
-                }, RequestBody.fromContentProvider(buffer::stream, buffer.size(), OCTETS));
+                client.putObject(b -> b.bucket(config.bucket()).key(object(key)).overrideConfiguration(objectHeaders),
+                        RequestBody.fromContentProvider(buffer::stream, buffer.size(), OCTETS));
             } catch (SdkException e) {
                 throw failure("storing", key, e);
             }
@@ -312,18 +320,8 @@ public final class S3Remote implements SpecialRemote, AutoCloseable {
             this.size = size;
             this.partSize = partSize;
             try {
-                this.uploadId = client.createMultipartUpload(b -> {
-                    b.bucket(config.bucket()).key(object(key)).storageClass(StorageClass.fromValue(config.storageClass()));
-                    if (config.publicRead()) {
-                        b.acl(ObjectCannedACL.PUBLIC_READ);
-                    }
-                    if (!config.metadata().isEmpty()) {
-                        b.metadata(config.metadata());
-                    }
-                    if (config.tagging() != null) {
-                        b.tagging(config.tagging());
-                    }
-                }).uploadId();
+                this.uploadId = client.createMultipartUpload(b -> b.bucket(config.bucket()).key(object(key))
+                        .overrideConfiguration(objectHeaders)).uploadId();
             } catch (SdkException e) {
                 throw failure("starting the upload of", key, e);
             }

@@ -9,21 +9,15 @@ import io.annexgate.testing.S3Server;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
 import org.jclouds.blobstore.domain.Blob;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /** {@link S3Remote} against a real S3 API server (s3proxy in this JVM), without git-annex. */
 class S3RemoteTest {
@@ -36,7 +30,7 @@ class S3RemoteTest {
     static void start() {
         s3 = S3Server.start();
         s3.createBucket(BUCKET);
-        remote = new S3Remote(config("partsize=5MiB"), new S3Credentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY, null));
+        remote = new S3Remote(config("partsize=5MiB", "x-amz-meta-origin=annexgate"), new S3Credentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY, null));
     }
 
     @AfterAll
@@ -76,13 +70,7 @@ class S3RemoteTest {
     }
 
     static Set<String> pendingUploads() {
-        try (S3Client sdk = S3Client.builder().endpointOverride(URI.create(s3.endpoint())).region(Region.US_EAST_1)
-                .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY))).build()) {
-            Set<String> keys = new TreeSet<>();
-            sdk.listMultipartUploads(b -> b.bucket(BUCKET)).uploads().forEach(u -> keys.add(u.key()));
-            return keys;
-        }
+        return s3.pendingUploads(BUCKET);
     }
 
     static byte[] read(SpecialRemote.StoredObject object, long offset) throws IOException {
@@ -107,6 +95,7 @@ class S3RemoteTest {
             storing.commit();
         }
         assertThat(stored(key)).isEqualTo(content);
+        assertThat(blob(key).getMetadata().getUserMetadata()).containsEntry("origin", "annexgate");
         assertThat(remote.checkPresent(key)).isTrue();
         try (SpecialRemote.StoredObject object = remote.retrieve(key).orElseThrow()) {
             assertThat(object.size()).isEqualTo(content.length);
@@ -136,6 +125,7 @@ class S3RemoteTest {
         assertThat(stored(key)).isEqualTo(content);
         // a multipart object's ETag counts its parts: 5 MiB, 5 MiB, 1 MiB + 7
         assertThat(blob(key).getMetadata().getETag()).contains("-3");
+        assertThat(blob(key).getMetadata().getUserMetadata()).containsEntry("origin", "annexgate");
         try (SpecialRemote.StoredObject object = remote.retrieve(key).orElseThrow()) {
             assertThat(read(object, 6_000_000)).isEqualTo(java.util.Arrays.copyOfRange(content, 6_000_000, content.length));
         }
