@@ -7,6 +7,7 @@ import io.annexgate.security.AccessPolicy;
 import io.annexgate.security.AuthSettings;
 import io.annexgate.security.Users;
 import io.annexgate.proxy.ProxiedRemotes;
+import io.annexgate.proxy.special.S3Remotes;
 import io.annexgate.proxy.pool.ProxyPoolMetrics;
 import io.annexgate.cluster.Clusters;
 import io.annexgate.service.CompositeTargetRegistry;
@@ -84,7 +85,8 @@ public class AnnexgateConfiguration {
     ProxiedRemotes proxiedRemotes(LocalRepositories localRepositories, AnnexgateProperties properties,
             MonotonicClock monotonicClock, MeterRegistry registry) {
         return new ProxiedRemotes(localRepositories, properties.proxyconnections(), properties.lockedfiles(),
-                properties.proxy().idleTimeout(), monotonicClock, new ProxyPoolMetrics(registry));
+                properties.proxy().idleTimeout(), monotonicClock, new ProxyPoolMetrics(registry),
+                new S3Remotes(System.getenv()));
     }
 
     /** What the API answers for: the served repositories, then the remotes they proxy for. */

@@ -7,6 +7,7 @@ import io.annexgate.protocol.AnnexUuid;
 import io.annexgate.protocol.ApiVersion;
 import io.annexgate.proxy.p2p.P2PConnection;
 import io.annexgate.proxy.p2p.RemoteTransport;
+import io.annexgate.proxy.special.S3Remotes;
 import io.annexgate.proxy.special.SpecialRemote;
 import io.annexgate.proxy.special.SpecialRemoteTarget;
 import io.annexgate.proxy.pool.PoolKey;
@@ -55,14 +56,17 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("annexgate-proxy-watchdog").daemon().factory());
     private final Map<AnnexUuid, LockRegistry> lockRegistries = new ConcurrentHashMap<>();
+    private final S3Remotes s3Remotes;
     private Map<AnnexUuid, ProxiedRemote> remotes = Map.of();
     /** What each served repository proxies for, read when its settings files last changed. */
     private Map<Path, ReadRemotes> readByRepository = Map.of();
     private long readAt;
     private boolean read;
 
+    /** {@code s3Remotes}: the S3 special remotes stored to here, and where their credentials are looked for. */
     public ProxiedRemotes(LocalRepositories local, int proxyConnections, int lockedFiles, Duration idleTimeout,
-            MonotonicClock monotonicClock, ProxyPoolMetrics poolMetrics) {
+            MonotonicClock monotonicClock, ProxyPoolMetrics poolMetrics, S3Remotes s3Remotes) {
+        this.s3Remotes = s3Remotes;
         this.local = local;
         this.monotonicClock = monotonicClock;
         this.lockedFiles = lockedFiles;
@@ -122,7 +126,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
                 ReadRemotes entry = before;
                 if (before == null || !before.stamp().equals(stamp)) {
                     try {
-                        entry = new ReadRemotes(stamp, proxiedBy(s));
+                        entry = new ReadRemotes(stamp, proxiedBy(s, s3Remotes));
                     } catch (IOException | RuntimeException e) {
                         log.warn("cannot read the proxied remotes of {}: {}", gitDir, e.toString());
                         entry = new ReadRemotes(stamp, Map.of());
@@ -144,7 +148,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     private record ReadRemotes(ProxySettingsStamp stamp, Map<AnnexUuid, ProxiedRemote> remotes) { }
 
     /** The remotes one served repository proxies for: from its git config and its proxy.log. */
-    static Map<AnnexUuid, ProxiedRemote> proxiedBy(ServedState s) throws IOException {
+    static Map<AnnexUuid, ProxiedRemote> proxiedBy(ServedState s, S3Remotes s3Remotes) throws IOException {
         Map<AnnexUuid, ProxiedRemote> found = new HashMap<>();
         AnnexUuid self = s.repository().uuid();
         branchFile(s, "proxy.log").ifPresent(content -> ProxyLog.remotesOf(self, content).forEach((uuid, name) ->
@@ -176,7 +180,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
                     specialRemotes = branchFile(s, "remote.log").map(RemoteLog::parse).orElse(Map.of());
                 }
                 route = RemoteRoutes.ofSpecialRemote(s, name, remote, specialRemotes.getOrDefault(remote, Map.of()),
-                        config);
+                        config, s3Remotes);
             }
             found.put(remote, new ProxiedRemote(remote, name, s, route));
         }
@@ -208,5 +212,6 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
         lockRegistries.values().forEach(LockRegistry::shutdown);
         pool.close();
         scheduler.shutdownNow();
+        s3Remotes.close();
     }
 }

@@ -2,6 +2,7 @@ package io.annexgate.proxy;
 
 import io.annexgate.protocol.AnnexUuid;
 import io.annexgate.proxy.p2p.ShellTransport;
+import io.annexgate.proxy.special.S3Remotes;
 import io.annexgate.service.ServedState;
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,10 +31,18 @@ final class RemoteRoutes {
     /**
      * A special remote ({@code remoteLog} is its remote.log configuration): one Annexgate stores to
      * itself, or else through git-annex-shell in the served repository, which proxies for every
-     * special remote type git-annex knows.
+     * special remote type git-annex knows. Stored to here: {@code S3} remotes that are unencrypted
+     * and unchunked (see {@link io.annexgate.proxy.special.S3Config}) and have credentials. Every
+     * other S3 remote (encrypted, chunked, versioning, exporttree/importtree, Internet Archive,
+     * signature v2 or anonymous, no credentials) and every other type goes through git-annex-shell.
      */
     static RemoteRoute ofSpecialRemote(ServedState s, String name, AnnexUuid uuid, Map<String, String> remoteLog,
-            Config config) {
+            Config config, S3Remotes s3) {
+        if ("S3".equals(remoteLog.get("type"))
+                && s3.choose(uuid, name, remoteLog, s.repository().annexDir())
+                        instanceof S3Remotes.Choice.Native(var remote)) {
+            return new RemoteRoute.ToSpecialRemote(remote);
+        }
         return new RemoteRoute.OverP2P(ShellTransport.of(s.repository().dir(), uuid));
     }
 

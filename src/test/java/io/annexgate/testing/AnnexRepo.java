@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** A real git-annex repository made with git and git-annex, for tests. */
 public record AnnexRepo(Path dir) {
@@ -71,6 +72,19 @@ public record AnnexRepo(Path dir) {
         cmd[1] = "annex";
         System.arraycopy(args, 0, cmd, 2, args.length);
         return Command.ok(dir, cmd);
+    }
+
+    /** {@code git annex} with extra environment variables (credentials of a special remote, say). */
+    public String annexWith(Map<String, String> env, String... args) {
+        String[] cmd = new String[args.length + 2];
+        cmd[0] = "git";
+        cmd[1] = "annex";
+        System.arraycopy(args, 0, cmd, 2, args.length);
+        Command.Result r = Command.run(dir, env, cmd);
+        if (!r.ok()) {
+            throw new AssertionError(String.join(" ", cmd) + " failed (" + r.exitCode() + "):\n" + r.output());
+        }
+        return r.output();
     }
 
     public Command.Result tryAnnex(String... args) {

@@ -22,11 +22,12 @@ public interface SpecialRemote {
     Optional<StoredObject> retrieve(Key key) throws IOException;
 
     /**
-     * Starts storing {@code key}: bytes written to {@link Storing#out()} become the content once
+     * Starts storing {@code key}, {@code size} bytes long (the upload's announced length; at most
+     * that many are written): bytes written to {@link Storing#out()} become the content once
      * {@link Storing#commit()} is called (after the caller verified them); closing without commit
      * leaves nothing visible on the remote.
      */
-    Storing store(Key key) throws IOException;
+    Storing store(Key key, long size) throws IOException;
 
     /** Removes the content; true when it is gone (or was never there). */
     boolean remove(Key key) throws IOException;

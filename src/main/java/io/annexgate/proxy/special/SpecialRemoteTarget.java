@@ -12,6 +12,7 @@ import io.annexgate.service.AnnexTarget;
 import io.annexgate.service.ContentSource;
 import io.annexgate.service.LockOutcome;
 import io.annexgate.service.PutOffsetOutcome;
+import io.annexgate.service.ProxyUnavailable;
 import io.annexgate.service.PutOutcome;
 import io.annexgate.service.RemoveOutcome;
 import io.annexgate.service.Upload;
@@ -55,8 +56,18 @@ public final class SpecialRemoteTarget implements AnnexTarget {
     }
 
     @Override
-    public Optional<ContentSource> get(Key key) throws IOException {
-        return remote.retrieve(key).map(StoredContent::new);
+    public Optional<ContentSource> get(Key key) {
+        try {
+            return remote.retrieve(key).map(StoredContent::new);
+        } catch (IOException e) {
+            throw failed(e);
+        }
+    }
+
+    /** The remote could not be used: answered 502 with the reason, as for a remote reached over P2P. */
+    private ProxyUnavailable failed(IOException e) {
+        log.info("special remote {} failed: {}", remote.description(), e.toString());
+        return new ProxyUnavailable("remote " + remote.description() + " failed: " + e.getMessage(), e);
     }
 
     /** Content read from the remote; the client verifies it. */
@@ -79,14 +90,18 @@ public final class SpecialRemoteTarget implements AnnexTarget {
     }
 
     @Override
-    public boolean checkPresent(Key key) throws IOException {
-        return remote.checkPresent(key);
+    public boolean checkPresent(Key key) {
+        try {
+            return remote.checkPresent(key);
+        } catch (IOException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public PutOutcome put(Upload upload) throws IOException {
         Key key = upload.key();
-        if (remote.checkPresent(key)) {
+        if (checkPresent(key)) {
             locationLog.record(key, uuid, true);
             return new PutOutcome.Stored(NONE);
         }
@@ -100,7 +115,7 @@ public final class SpecialRemoteTarget implements AnnexTarget {
             return new PutOutcome.NotStored("data-length differs from the key's size", NONE);
         }
         Optional<ContentHasher> hasher = ContentHasher.forKey(key);
-        try (SpecialRemote.Storing storing = remote.store(key)) {
+        try (SpecialRemote.Storing storing = remote.store(key, upload.dataLength())) {
             long received = copy(upload.body(), upload.dataLength(), storing.out(), hasher);
             if (received != upload.dataLength() || upload.body().read() >= 0) {
                 log.info("put of {} to {}: {} bytes of {} announced; not stored", key.serialize(),
@@ -112,6 +127,8 @@ public final class SpecialRemoteTarget implements AnnexTarget {
                 return new PutOutcome.NotStored("verification", NONE);
             }
             storing.commit();
+        } catch (IOException e) {
+            throw failed(e);
         }
         locationLog.record(key, uuid, true);
         return new PutOutcome.Stored(NONE);
@@ -141,7 +158,7 @@ public final class SpecialRemoteTarget implements AnnexTarget {
 
     @Override
     public PutOffsetOutcome putOffset(Key key) throws IOException {
-        if (remote.checkPresent(key)) {
+        if (checkPresent(key)) {
             return new PutOffsetOutcome.AlreadyHave(NONE);
         }
         return new PutOffsetOutcome.Offset(0);
@@ -152,7 +169,13 @@ public final class SpecialRemoteTarget implements AnnexTarget {
         if (before.isPresent() && monotonicClock.nowSeconds() >= before.getAsLong()) {
             return new RemoveOutcome.NotRemoved("too late", NONE);
         }
-        if (!remote.remove(key)) {
+        boolean removed;
+        try {
+            removed = remote.remove(key);
+        } catch (IOException e) {
+            throw failed(e);
+        }
+        if (!removed) {
             return new RemoveOutcome.NotRemoved("the remote did not remove it", NONE);
         }
         locationLog.record(key, uuid, false);
