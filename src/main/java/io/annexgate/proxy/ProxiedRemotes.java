@@ -7,6 +7,7 @@ import io.annexgate.protocol.AnnexUuid;
 import io.annexgate.protocol.ApiVersion;
 import io.annexgate.proxy.p2p.P2PConnection;
 import io.annexgate.proxy.p2p.RemoteTransport;
+import io.annexgate.proxy.special.ExportedTrees;
 import io.annexgate.proxy.special.SpecialRemote;
 import io.annexgate.proxy.special.SpecialRemoteTarget;
 import io.annexgate.proxy.pool.PoolKey;
@@ -54,6 +55,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("annexgate-proxy-watchdog").daemon().factory());
     private final Map<AnnexUuid, LockRegistry> lockRegistries = new ConcurrentHashMap<>();
+    private final ExportedTrees exportedTrees = new ExportedTrees(ExportedTrees.DEFAULT_MAX_BYTES);
     private Map<AnnexUuid, ProxiedRemote> remotes = Map.of();
     private long readAt;
     private boolean read;
@@ -99,7 +101,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
             Map<AnnexUuid, ProxiedRemote> found = new HashMap<>();
             for (ServedState s : local.servedStates()) {
                 try {
-                    found.putAll(proxiedBy(s));
+                    found.putAll(proxiedBy(s, exportedTrees));
                 } catch (IOException | RuntimeException e) {
                     log.warn("cannot read the proxied remotes of {}: {}", s.repository().gitDir(), e.toString());
                 }
@@ -112,8 +114,11 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
         return remotes;
     }
 
-    /** The remotes one served repository proxies for: from its git config and its proxy.log. */
-    static Map<AnnexUuid, ProxiedRemote> proxiedBy(ServedState s) throws IOException {
+    /**
+     * The remotes one served repository proxies for: from its git config and its proxy.log;
+     * {@code exportedTrees} holds the trees exported to the directory remotes stored natively.
+     */
+    static Map<AnnexUuid, ProxiedRemote> proxiedBy(ServedState s, ExportedTrees exportedTrees) throws IOException {
         Map<AnnexUuid, ProxiedRemote> found = new HashMap<>();
         AnnexUuid self = s.repository().uuid();
         branchFile(s, "proxy.log").ifPresent(content -> ProxyLog.remotesOf(self, content).forEach((uuid, name) ->
@@ -143,7 +148,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
                     specialRemotes = branchFile(s, "remote.log").map(RemoteLog::parse).orElse(Map.of());
                 }
                 route = RemoteRoutes.ofSpecialRemote(s, name, remote, specialRemotes.getOrDefault(remote, Map.of()),
-                        config);
+                        config, path -> branchFile(s, path), exportedTrees);
             }
             found.put(remote, new ProxiedRemote(remote, name, s, route));
         }
@@ -151,7 +156,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     }
 
     /** A git-annex branch file as git-annex sees it: the journal's copy first, else the branch's. */
-    private static Optional<String> branchFile(ServedState s, String path) throws IOException {
+    static Optional<String> branchFile(ServedState s, String path) throws IOException {
         Path journal = s.repository().journalDir().resolve(path);
         return Files.isRegularFile(journal) ? Optional.of(Files.readString(journal)) : s.branch().read(path);
     }

@@ -12,6 +12,7 @@ import io.annexgate.service.AnnexTarget;
 import io.annexgate.service.ContentSource;
 import io.annexgate.service.LockOutcome;
 import io.annexgate.service.PutOffsetOutcome;
+import io.annexgate.service.ProxyUnavailable;
 import io.annexgate.service.PutOutcome;
 import io.annexgate.service.RemoveOutcome;
 import io.annexgate.service.Upload;
@@ -56,7 +57,16 @@ public final class SpecialRemoteTarget implements AnnexTarget {
 
     @Override
     public Optional<ContentSource> get(Key key) throws IOException {
-        return remote.retrieve(key).map(StoredContent::new);
+        try {
+            return remote.retrieve(key).map(StoredContent::new);
+        } catch (SpecialRemote.Unavailable | SpecialRemote.Refused e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** What git-annex's proxy answers as an ERROR from the special remote: the remote cannot serve this now. */
+    private ProxyUnavailable unavailable(IOException e) {
+        return new ProxyUnavailable("proxied special remote reports: " + e.getMessage(), e);
     }
 
     /** Content read from the remote; the client verifies it. */
@@ -80,13 +90,17 @@ public final class SpecialRemoteTarget implements AnnexTarget {
 
     @Override
     public boolean checkPresent(Key key) throws IOException {
-        return remote.checkPresent(key);
+        try {
+            return remote.checkPresent(key);
+        } catch (SpecialRemote.Unavailable e) {
+            throw unavailable(e);
+        }
     }
 
     @Override
     public PutOutcome put(Upload upload) throws IOException {
         Key key = upload.key();
-        if (remote.checkPresent(key)) {
+        if (checkPresent(key)) {
             locationLog.record(key, uuid, true);
             return new PutOutcome.Stored(NONE);
         }
@@ -112,6 +126,11 @@ public final class SpecialRemoteTarget implements AnnexTarget {
                 return new PutOutcome.NotStored("verification", NONE);
             }
             storing.commit();
+        } catch (SpecialRemote.Refused e) {
+            log.info("put of {} to {} refused: {}", key.serialize(), remote.description(), e.getMessage());
+            return new PutOutcome.NotStored(e.getMessage(), NONE);
+        } catch (SpecialRemote.Unavailable e) {
+            throw unavailable(e);
         }
         locationLog.record(key, uuid, true);
         return new PutOutcome.Stored(NONE);
@@ -141,7 +160,7 @@ public final class SpecialRemoteTarget implements AnnexTarget {
 
     @Override
     public PutOffsetOutcome putOffset(Key key) throws IOException {
-        if (remote.checkPresent(key)) {
+        if (checkPresent(key)) {
             return new PutOffsetOutcome.AlreadyHave(NONE);
         }
         return new PutOffsetOutcome.Offset(0);
@@ -152,8 +171,15 @@ public final class SpecialRemoteTarget implements AnnexTarget {
         if (before.isPresent() && monotonicClock.nowSeconds() >= before.getAsLong()) {
             return new RemoveOutcome.NotRemoved("too late", NONE);
         }
-        if (!remote.remove(key)) {
-            return new RemoveOutcome.NotRemoved("the remote did not remove it", NONE);
+        try {
+            if (!remote.remove(key)) {
+                return new RemoveOutcome.NotRemoved("the remote did not remove it", NONE);
+            }
+        } catch (SpecialRemote.Refused e) {
+            log.info("remove of {} from {} refused: {}", key.serialize(), remote.description(), e.getMessage());
+            return new RemoveOutcome.NotRemoved(e.getMessage(), NONE);
+        } catch (SpecialRemote.Unavailable e) {
+            throw unavailable(e);
         }
         locationLog.record(key, uuid, false);
         return new RemoveOutcome.Removed(NONE);
