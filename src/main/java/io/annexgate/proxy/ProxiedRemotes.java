@@ -7,6 +7,7 @@ import io.annexgate.protocol.AnnexUuid;
 import io.annexgate.protocol.ApiVersion;
 import io.annexgate.proxy.p2p.P2PConnection;
 import io.annexgate.proxy.p2p.RemoteTransport;
+import io.annexgate.proxy.special.ExportedTrees;
 import io.annexgate.proxy.special.S3Remotes;
 import io.annexgate.proxy.special.SpecialRemote;
 import io.annexgate.proxy.special.SpecialRemoteTarget;
@@ -57,6 +58,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
             Thread.ofPlatform().name("annexgate-proxy-watchdog").daemon().factory());
     private final Map<AnnexUuid, LockRegistry> lockRegistries = new ConcurrentHashMap<>();
     private final S3Remotes s3Remotes;
+    private final ExportedTrees exportedTrees = new ExportedTrees(ExportedTrees.DEFAULT_MAX_BYTES);
     private Map<AnnexUuid, ProxiedRemote> remotes = Map.of();
     /** What each served repository proxies for, read when its settings files last changed. */
     private Map<Path, ReadRemotes> readByRepository = Map.of();
@@ -126,7 +128,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
                 ReadRemotes entry = before;
                 if (before == null || !before.stamp().equals(stamp)) {
                     try {
-                        entry = new ReadRemotes(stamp, proxiedBy(s, s3Remotes));
+                        entry = new ReadRemotes(stamp, proxiedBy(s, s3Remotes, exportedTrees));
                     } catch (IOException | RuntimeException e) {
                         log.warn("cannot read the proxied remotes of {}: {}", gitDir, e.toString());
                         entry = new ReadRemotes(stamp, Map.of());
@@ -147,8 +149,12 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     /** The remotes one repository proxies for, and the stamp of its settings when they were read. */
     private record ReadRemotes(ProxySettingsStamp stamp, Map<AnnexUuid, ProxiedRemote> remotes) { }
 
-    /** The remotes one served repository proxies for: from its git config and its proxy.log. */
-    static Map<AnnexUuid, ProxiedRemote> proxiedBy(ServedState s, S3Remotes s3Remotes) throws IOException {
+    /**
+     * The remotes one served repository proxies for: from its git config and its proxy.log;
+     * {@code exportedTrees} holds the trees exported to the directory remotes stored natively.
+     */
+    static Map<AnnexUuid, ProxiedRemote> proxiedBy(ServedState s, S3Remotes s3Remotes, ExportedTrees exportedTrees)
+            throws IOException {
         Map<AnnexUuid, ProxiedRemote> found = new HashMap<>();
         AnnexUuid self = s.repository().uuid();
         branchFile(s, "proxy.log").ifPresent(content -> ProxyLog.remotesOf(self, content).forEach((uuid, name) ->
@@ -180,7 +186,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
                     specialRemotes = branchFile(s, "remote.log").map(RemoteLog::parse).orElse(Map.of());
                 }
                 route = RemoteRoutes.ofSpecialRemote(s, name, remote, specialRemotes.getOrDefault(remote, Map.of()),
-                        config, s3Remotes);
+                        config, path -> branchFile(s, path), exportedTrees, s3Remotes);
             }
             found.put(remote, new ProxiedRemote(remote, name, s, route));
         }
@@ -188,7 +194,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     }
 
     /** A git-annex branch file as git-annex sees it: the journal's copy first, else the branch's. */
-    private static Optional<String> branchFile(ServedState s, String path) throws IOException {
+    static Optional<String> branchFile(ServedState s, String path) throws IOException {
         Path journal = s.repository().journalDir().resolve(path);
         return Files.isRegularFile(journal) ? Optional.of(Files.readString(journal)) : s.branch().read(path);
     }

@@ -8,7 +8,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** git-annex's freezing of content: objects and their directories lose their write bits. */
-final class FilePermissions {
+public final class FilePermissions {
 
     private static final Set<PosixFilePermission> WRITE = EnumSet.of(
             PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
@@ -16,7 +16,7 @@ final class FilePermissions {
     private FilePermissions() {
     }
 
-    static void freeze(Path path) throws IOException {
+    public static void freeze(Path path) throws IOException {
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
         if (perms.removeAll(WRITE)) {
             Files.setPosixFilePermissions(path, perms);
@@ -24,7 +24,7 @@ final class FilePermissions {
     }
 
     /** Gives the owner write permission back, as git-annex does before changing a frozen directory. */
-    static void thaw(Path path) throws IOException {
+    public static void thaw(Path path) throws IOException {
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
         if (perms.add(PosixFilePermission.OWNER_WRITE)) {
             Files.setPosixFilePermissions(path, perms);

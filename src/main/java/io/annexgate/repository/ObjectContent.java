@@ -30,7 +30,7 @@ public final class ObjectContent implements AutoCloseable {
         this.size = ((Number) identity.get("size")).longValue();
     }
 
-    static ObjectContent open(Path path) throws IOException {
+    public static ObjectContent open(Path path) throws IOException {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
         try {
             return new ObjectContent(path, channel, identityOf(path));

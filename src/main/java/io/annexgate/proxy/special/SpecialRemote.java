@@ -26,11 +26,39 @@ public interface SpecialRemote {
      * that many are written): bytes written to {@link Storing#out()} become the content once
      * {@link Storing#commit()} is called (after the caller verified them); closing without commit
      * leaves nothing visible on the remote.
+     *
+     * @throws Refused when the remote will not take it now, with the reason
      */
     Storing store(Key key, long size) throws IOException;
 
-    /** Removes the content; true when it is gone (or was never there). */
+    /**
+     * Removes the content; true when it is gone (or was never there).
+     *
+     * @throws Refused when the remote will not remove it, with the reason
+     */
     boolean remove(Key key) throws IOException;
+
+    /**
+     * The remote declines the action for a reason of its own (no room, content it keeps, an upload
+     * of the same key under way): the action fails cleanly, nothing changed.
+     */
+    final class Refused extends IOException {
+
+        public Refused(String reason) {
+            super(reason);
+        }
+    }
+
+    /**
+     * The remote cannot be reached now (its directory is gone or unmounted), so nothing can be said
+     * about its content: answered as a remote that cannot be reached, never as "absent".
+     */
+    final class Unavailable extends IOException {
+
+        public Unavailable(String reason) {
+            super(reason);
+        }
+    }
 
     /** Content on the remote, of known size. */
     interface StoredObject extends AutoCloseable {

@@ -59,9 +59,16 @@ public final class SpecialRemoteTarget implements AnnexTarget {
     public Optional<ContentSource> get(Key key) {
         try {
             return remote.retrieve(key).map(StoredContent::new);
+        } catch (SpecialRemote.Unavailable | SpecialRemote.Refused e) {
+            throw unavailable(e);
         } catch (IOException e) {
             throw failed(e);
         }
+    }
+
+    /** What git-annex's proxy answers as an ERROR from the special remote: the remote cannot serve this now. */
+    private ProxyUnavailable unavailable(IOException e) {
+        return new ProxyUnavailable("proxied special remote reports: " + e.getMessage(), e);
     }
 
     /** The remote could not be used: answered 502 with the reason, as for a remote reached over P2P. */
@@ -93,6 +100,8 @@ public final class SpecialRemoteTarget implements AnnexTarget {
     public boolean checkPresent(Key key) {
         try {
             return remote.checkPresent(key);
+        } catch (SpecialRemote.Unavailable e) {
+            throw unavailable(e);
         } catch (IOException e) {
             throw failed(e);
         }
@@ -127,6 +136,11 @@ public final class SpecialRemoteTarget implements AnnexTarget {
                 return new PutOutcome.NotStored("verification", NONE);
             }
             storing.commit();
+        } catch (SpecialRemote.Refused e) {
+            log.info("put of {} to {} refused: {}", key.serialize(), remote.description(), e.getMessage());
+            return new PutOutcome.NotStored(e.getMessage(), NONE);
+        } catch (SpecialRemote.Unavailable e) {
+            throw unavailable(e);
         } catch (IOException e) {
             throw failed(e);
         }
@@ -169,14 +183,17 @@ public final class SpecialRemoteTarget implements AnnexTarget {
         if (before.isPresent() && monotonicClock.nowSeconds() >= before.getAsLong()) {
             return new RemoveOutcome.NotRemoved("too late", NONE);
         }
-        boolean removed;
         try {
-            removed = remote.remove(key);
+            if (!remote.remove(key)) {
+                return new RemoveOutcome.NotRemoved("the remote did not remove it", NONE);
+            }
+        } catch (SpecialRemote.Refused e) {
+            log.info("remove of {} from {} refused: {}", key.serialize(), remote.description(), e.getMessage());
+            return new RemoveOutcome.NotRemoved(e.getMessage(), NONE);
+        } catch (SpecialRemote.Unavailable e) {
+            throw unavailable(e);
         } catch (IOException e) {
             throw failed(e);
-        }
-        if (!removed) {
-            return new RemoveOutcome.NotRemoved("the remote did not remove it", NONE);
         }
         locationLog.record(key, uuid, false);
         return new RemoveOutcome.Removed(NONE);
