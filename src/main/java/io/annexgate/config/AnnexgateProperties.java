@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param metrics what the {@code annexgate_*} meters are tagged with
  * @param closeIdleAfter a served repository's open state (JGit repository, lock registry, journal
  *     committer) is closed after this long without requests, locks or pending journal changes
+ * @param proxy how proxied remotes are reached
  */
 @ConfigurationProperties("annexgate")
 public record AnnexgateProperties(
@@ -40,7 +41,17 @@ public record AnnexgateProperties(
         @DefaultValue Auth auth,
         @DefaultValue Tls tls,
         @DefaultValue Metrics metrics,
-        @DefaultValue("10m") Duration closeIdleAfter) {
+        @DefaultValue("10m") Duration closeIdleAfter,
+        @DefaultValue Proxy proxy) {
+
+    /**
+     * Reaching proxied remotes.
+     *
+     * @param sshCommand the ssh program for remotes reached over ssh, in place of {@code ssh}; a
+     *     command line with white space is run by {@code sh -c}; {@code GIT_SSH_COMMAND} /
+     *     {@code GIT_SSH} replace it when {@code GIT_ANNEX_USE_GIT_SSH=1}, as with git-annex
+     */
+    public record Proxy(@DefaultValue("ssh") String sshCommand) { }
 
     /**
      * Meter settings.

@@ -5,8 +5,13 @@ import io.annexgate.locking.LockRegistry;
 import io.annexgate.locking.MonotonicClock;
 import io.annexgate.protocol.AnnexUuid;
 import io.annexgate.protocol.ApiVersion;
+import io.annexgate.proxy.http.HttpRemoteTarget;
+import io.annexgate.proxy.http.P2pHttpClient;
+import io.annexgate.proxy.http.P2pHttpRemote;
+import io.annexgate.proxy.http.P2pHttpUrl;
 import io.annexgate.proxy.p2p.P2PConnection;
 import io.annexgate.proxy.p2p.RemoteTransport;
+import io.annexgate.proxy.p2p.SshCommand;
 import io.annexgate.proxy.special.SpecialRemote;
 import io.annexgate.proxy.special.SpecialRemoteTarget;
 import io.annexgate.proxy.pool.PoolKey;
@@ -39,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * {@code annex-uuid} (git remotes and special remotes; {@link RemoteRoutes} says how each is
  * reached), plus every uuid {@code proxy.log} lists for the repository (those without such a
  * remote answer 502). Read again at most once a second, when asked.
- * Connections come from one pool shared by all remotes.
+ * P2P connections come from one pool shared by all remotes; remotes over HTTP share one HTTP client.
  */
 public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
 
@@ -51,6 +56,8 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     private final MonotonicClock monotonicClock;
     private final int lockedFiles;
     private final ProxyConnectionPool<P2PConnection> pool;
+    private final RemoteRoutes routes;
+    private final P2pHttpClient http = new P2pHttpClient();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("annexgate-proxy-watchdog").daemon().factory());
     private final Map<AnnexUuid, LockRegistry> lockRegistries = new ConcurrentHashMap<>();
@@ -58,9 +65,11 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     private long readAt;
     private boolean read;
 
+    /** @param ssh how ssh is run for remotes reached over ssh */
     public ProxiedRemotes(LocalRepositories local, int proxyConnections, int lockedFiles, MonotonicClock monotonicClock,
-            ProxyPoolMetrics poolMetrics) {
+            ProxyPoolMetrics poolMetrics, SshCommand ssh) {
         this.local = local;
+        this.routes = new RemoteRoutes(ssh);
         this.monotonicClock = monotonicClock;
         this.lockedFiles = lockedFiles;
         this.pool = new ProxyConnectionPool<>(proxyConnections, this::open, poolMetrics);
@@ -76,6 +85,9 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
             case RemoteRoute.ToSpecialRemote(SpecialRemote special) ->
                     new SpecialRemoteTarget(remote.uuid(), special, remote.via().locationLog(), monotonicClock);
             case RemoteRoute.OverP2P p2p -> new ProxiedRemoteTarget(remote, this, ApiVersion.V0.number(), Set.of());
+            case RemoteRoute.OverHttp(P2pHttpUrl url) -> new HttpRemoteTarget(
+                    new P2pHttpRemote(remote.uuid(), remote.name(), url, remote.via().repository().uuid(), http),
+                    remote.via().locationLog(), lockRegistry(remote.uuid()), ApiVersion.V0, Set.of());
             case RemoteRoute.Unreachable u -> new ProxiedRemoteTarget(remote, this, ApiVersion.V0.number(), Set.of());
         };
     }
@@ -99,7 +111,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
             Map<AnnexUuid, ProxiedRemote> found = new HashMap<>();
             for (ServedState s : local.servedStates()) {
                 try {
-                    found.putAll(proxiedBy(s));
+                    found.putAll(proxiedBy(s, routes));
                 } catch (IOException | RuntimeException e) {
                     log.warn("cannot read the proxied remotes of {}: {}", s.repository().gitDir(), e.toString());
                 }
@@ -113,7 +125,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     }
 
     /** The remotes one served repository proxies for: from its git config and its proxy.log. */
-    static Map<AnnexUuid, ProxiedRemote> proxiedBy(ServedState s) throws IOException {
+    static Map<AnnexUuid, ProxiedRemote> proxiedBy(ServedState s, RemoteRoutes routes) throws IOException {
         Map<AnnexUuid, ProxiedRemote> found = new HashMap<>();
         AnnexUuid self = s.repository().uuid();
         branchFile(s, "proxy.log").ifPresent(content -> ProxyLog.remotesOf(self, content).forEach((uuid, name) ->
@@ -137,12 +149,12 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
             String url = config.getString("remote", name, "url");
             RemoteRoute route;
             if (url != null && !url.isBlank()) {
-                route = RemoteRoutes.ofGitRemote(s, name, remote, url, config);
+                route = routes.ofGitRemote(s.repository().dir(), name, remote, url, config);
             } else {
                 if (specialRemotes == null) {
                     specialRemotes = branchFile(s, "remote.log").map(RemoteLog::parse).orElse(Map.of());
                 }
-                route = RemoteRoutes.ofSpecialRemote(s, name, remote, specialRemotes.getOrDefault(remote, Map.of()),
+                route = routes.ofSpecialRemote(s.repository().dir(), name, remote, specialRemotes.getOrDefault(remote, Map.of()),
                         config);
             }
             found.put(remote, new ProxiedRemote(remote, name, s, route));
@@ -174,6 +186,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     public void close() {
         lockRegistries.values().forEach(LockRegistry::shutdown);
         pool.close();
+        http.close();
         scheduler.shutdownNow();
     }
 }

@@ -1,9 +1,13 @@
 package io.annexgate.proxy;
 
 import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.proxy.http.P2pHttpUrl;
 import io.annexgate.proxy.p2p.ShellTransport;
-import io.annexgate.service.ServedState;
+import io.annexgate.proxy.p2p.SshCommand;
+import io.annexgate.proxy.p2p.SshLocation;
+import io.annexgate.proxy.p2p.SshTransport;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -13,18 +17,65 @@ import org.eclipse.jgit.lib.Config;
 final class RemoteRoutes {
 
     private static final Pattern URL_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
+    /** A url's user info, which may hold a password: kept out of answers. */
+    private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@");
 
-    private RemoteRoutes() {
+    private final SshCommand ssh;
+
+    /** @param ssh how ssh is run for remotes reached over ssh */
+    RemoteRoutes(SshCommand ssh) {
+        this.ssh = ssh;
     }
 
-    /** A git remote: by its url. */
-    static RemoteRoute ofGitRemote(ServedState s, String name, AnnexUuid uuid, String url, Config config) {
-        Optional<Path> path = localPath(s.repository().dir(), url);
+    /**
+     * A git remote of the repository in {@code repositoryDir}, by the url git-annex would use for it:
+     * {@code remote.NAME.annexUrl}, else the url as {@code url.BASE.annexInsteadOf} rewrites it, else
+     * {@code remote.NAME.url} (each after {@code url.BASE.insteadOf}). An annex+http(s) url is reached
+     * over HTTP, a local path through git-annex-shell, an ssh url or scp-style {@code host:path}
+     * through ssh and git-annex-shell there ({@code annex-ssh-options}, {@code annex-shell}).
+     */
+    RemoteRoute ofGitRemote(Path repositoryDir, String name, AnnexUuid uuid, String url, Config config) {
+        String location = annexLocation(config, name, url);
+        if (P2pHttpUrl.isP2pHttpUrl(location)) {
+            return P2pHttpUrl.parse(location).<RemoteRoute>map(RemoteRoute.OverHttp::new)
+                    .orElseGet(() -> unreachable(name, "cannot parse its annex+http url"));
+        }
+        Optional<Path> path = localPath(repositoryDir, location);
         if (path.isPresent()) {
             return new RemoteRoute.OverP2P(ShellTransport.of(path.get(), uuid));
         }
-        return new RemoteRoute.Unreachable("cannot proxy for remote " + name
-                + ": only remotes at a local path are proxied (url " + url + ")");
+        Optional<SshLocation> sshLocation;
+        try {
+            sshLocation = SshLocation.parse(location);
+        } catch (IllegalArgumentException e) {
+            return unreachable(name, e.getMessage());
+        }
+        if (sshLocation.isPresent()) {
+            return new RemoteRoute.OverP2P(new SshTransport(sshLocation.get(), uuid, ssh,
+                    words(annexSetting(config, name, "ssh-options")),
+                    annexSetting(config, name, "shell").filter(v -> !v.isBlank()).orElse("git-annex-shell"),
+                    repositoryDir));
+        }
+        return unreachable(name, "only remotes at a local path, over ssh or at an annex+http url are proxied (url "
+                + USER_INFO.matcher(location).replaceFirst("$1") + ")");
+    }
+
+    /** The url git-annex uses for a git remote, as {@link #ofGitRemote} describes. */
+    static String annexLocation(Config config, String name, String url) {
+        String location = insteadOf(config, url.strip(), "insteadOf").orElse(url.strip());
+        String annexUrl = config.getString("remote", name, "annexurl");
+        if (annexUrl == null || annexUrl.isBlank()) {
+            annexUrl = insteadOf(config, location, "annexInsteadOf").orElse(null);
+        }
+        if (annexUrl == null || annexUrl.isBlank()) {
+            return location;
+        }
+        String u = annexUrl.strip();
+        return P2pHttpUrl.isP2pHttpUrl(u) ? u : insteadOf(config, u, "insteadOf").orElse(u);
+    }
+
+    private static RemoteRoute unreachable(String name, String why) {
+        return new RemoteRoute.Unreachable("cannot proxy for remote " + name + ": " + why);
     }
 
     /**
@@ -32,9 +83,37 @@ final class RemoteRoutes {
      * itself, or else through git-annex-shell in the served repository, which proxies for every
      * special remote type git-annex knows.
      */
-    static RemoteRoute ofSpecialRemote(ServedState s, String name, AnnexUuid uuid, Map<String, String> remoteLog,
+    RemoteRoute ofSpecialRemote(Path repositoryDir, String name, AnnexUuid uuid, Map<String, String> remoteLog,
             Config config) {
-        return new RemoteRoute.OverP2P(ShellTransport.of(s.repository().dir(), uuid));
+        return new RemoteRoute.OverP2P(ShellTransport.of(repositoryDir, uuid));
+    }
+
+    /** {@code remote.NAME.annex-SETTING}, else {@code annex.SETTING}, as git-annex reads its per-remote settings. */
+    static Optional<String> annexSetting(Config config, String name, String setting) {
+        String value = config.getString("remote", name, "annex-" + setting);
+        return Optional.ofNullable(value != null ? value : config.getString("annex", null, setting));
+    }
+
+    private static List<String> words(Optional<String> value) {
+        return value.map(String::strip).filter(v -> !v.isEmpty()).map(v -> List.of(v.split("\\s+"))).orElse(List.of());
+    }
+
+    /**
+     * git's {@code url.BASE.insteadOf} (or git-annex's {@code annexInsteadOf}): the url with the
+     * longest matching value replaced by its base; empty when none matches.
+     */
+    static Optional<String> insteadOf(Config config, String url, String key) {
+        String bestBase = null;
+        String bestValue = "";
+        for (String base : config.getSubsections("url")) {
+            for (String value : config.getStringList("url", base, key)) {
+                if (url.startsWith(value) && (bestBase == null || value.length() > bestValue.length())) {
+                    bestBase = base;
+                    bestValue = value;
+                }
+            }
+        }
+        return bestBase == null ? Optional.empty() : Optional.of(bestBase + url.substring(bestValue.length()));
     }
 
     /** A remote url naming a directory on this machine (a path or file://), resolved against the repository. */
