@@ -7,6 +7,7 @@ import io.annexgate.security.AccessPolicy;
 import io.annexgate.security.AuthSettings;
 import io.annexgate.security.Users;
 import io.annexgate.proxy.ProxiedRemotes;
+import io.annexgate.proxy.p2p.SshCommand;
 import io.annexgate.proxy.special.S3Remotes;
 import io.annexgate.proxy.pool.ProxyPoolMetrics;
 import io.annexgate.cluster.Clusters;
@@ -80,13 +81,17 @@ public class AnnexgateConfiguration {
                 properties.jobsPerRepository(), properties.cpus() == null ? 0 : properties.cpus());
     }
 
-    /** The remotes the served repositories proxy for, over a pool of {@code --proxyconnections} idle connections. */
+    /**
+     * The remotes the served repositories proxy for, over a pool of {@code --proxyconnections} idle
+     * connections; ssh as {@code annexgate.proxy.ssh-command} says, or as git's variables say when
+     * {@code GIT_ANNEX_USE_GIT_SSH=1} (read from the environment, or given as properties).
+     */
     @Bean(destroyMethod = "close")
     ProxiedRemotes proxiedRemotes(LocalRepositories localRepositories, AnnexgateProperties properties,
-            MonotonicClock monotonicClock, MeterRegistry registry) {
+            MonotonicClock monotonicClock, MeterRegistry registry, ConfigurableEnvironment environment) {
         return new ProxiedRemotes(localRepositories, properties.proxyconnections(), properties.lockedfiles(),
                 properties.proxy().idleTimeout(), monotonicClock, new ProxyPoolMetrics(registry),
-                new S3Remotes(System.getenv()));
+                new S3Remotes(System.getenv()), SshCommand.of(properties.proxy().sshCommand(), environment::getProperty));
     }
 
     /** What the API answers for: the served repositories, then the remotes they proxy for. */

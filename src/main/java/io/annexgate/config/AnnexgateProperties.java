@@ -22,9 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param proxyconnections idle proxy connections kept ({@code --proxyconnections})
  * @param clusterjobs concurrent node accesses per cluster request ({@code --clusterjobs})
  * @param metrics what the {@code annexgate_*} meters are tagged with
- * @param proxy settings of the connections to proxied remotes
  * @param closeIdleAfter a served repository's open state (JGit repository, lock registry, journal
  *     committer) is closed after this long without requests, locks or pending journal changes
+ * @param proxy how proxied remotes are reached
  */
 @ConfigurationProperties("annexgate")
 public record AnnexgateProperties(
@@ -41,16 +41,19 @@ public record AnnexgateProperties(
         @DefaultValue Auth auth,
         @DefaultValue Tls tls,
         @DefaultValue Metrics metrics,
-        @DefaultValue Proxy proxy,
-        @DefaultValue("10m") Duration closeIdleAfter) {
+        @DefaultValue("10m") Duration closeIdleAfter,
+        @DefaultValue Proxy proxy) {
 
     /**
-     * Connections to proxied remotes.
+     * Reaching proxied remotes.
      *
+     * @param sshCommand the ssh program for remotes reached over ssh, in place of {@code ssh}; a
+     *     command line with white space is run by {@code sh -c}; {@code GIT_SSH_COMMAND} /
+     *     {@code GIT_SSH} replace it when {@code GIT_ANNEX_USE_GIT_SSH=1}, as with git-annex
      * @param idleTimeout a pooled connection idle this long is closed (its git-annex-shell exits),
      *     even while the pool has room for it
      */
-    public record Proxy(@DefaultValue("5m") Duration idleTimeout) { }
+    public record Proxy(@DefaultValue("ssh") String sshCommand, @DefaultValue("5m") Duration idleTimeout) { }
 
     /**
      * Meter settings.

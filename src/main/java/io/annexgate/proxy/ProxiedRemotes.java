@@ -5,8 +5,13 @@ import io.annexgate.locking.LockRegistry;
 import io.annexgate.locking.MonotonicClock;
 import io.annexgate.protocol.AnnexUuid;
 import io.annexgate.protocol.ApiVersion;
+import io.annexgate.proxy.http.HttpRemoteTarget;
+import io.annexgate.proxy.http.P2pHttpClient;
+import io.annexgate.proxy.http.P2pHttpRemote;
+import io.annexgate.proxy.http.P2pHttpUrl;
 import io.annexgate.proxy.p2p.P2PConnection;
 import io.annexgate.proxy.p2p.RemoteTransport;
+import io.annexgate.proxy.p2p.SshCommand;
 import io.annexgate.proxy.special.ExportedTrees;
 import io.annexgate.proxy.special.S3Remotes;
 import io.annexgate.proxy.special.SpecialRemote;
@@ -42,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * {@code annex-uuid} (git remotes and special remotes; {@link RemoteRoutes} says how each is
  * reached), plus every uuid {@code proxy.log} lists for the repository (those without such a
  * remote answer 502). Read again at most once a second, when asked.
- * Connections come from one pool shared by all remotes.
+ * P2P connections come from one pool shared by all remotes; remotes over HTTP share one HTTP client.
  */
 public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
 
@@ -54,22 +59,27 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     private final MonotonicClock monotonicClock;
     private final int lockedFiles;
     private final ProxyConnectionPool<P2PConnection> pool;
+    private final RemoteRoutes routes;
+    private final P2pHttpClient http = new P2pHttpClient();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("annexgate-proxy-watchdog").daemon().factory());
     private final Map<AnnexUuid, LockRegistry> lockRegistries = new ConcurrentHashMap<>();
     private final S3Remotes s3Remotes;
-    private final ExportedTrees exportedTrees = new ExportedTrees(ExportedTrees.DEFAULT_MAX_BYTES);
     private Map<AnnexUuid, ProxiedRemote> remotes = Map.of();
     /** What each served repository proxies for, read when its settings files last changed. */
     private Map<Path, ReadRemotes> readByRepository = Map.of();
     private long readAt;
     private boolean read;
 
-    /** {@code s3Remotes}: the S3 special remotes stored to here, and where their credentials are looked for. */
+    /**
+     * @param s3Remotes the S3 special remotes stored to here, and where their credentials are looked for
+     * @param ssh how ssh is run for remotes reached over ssh
+     */
     public ProxiedRemotes(LocalRepositories local, int proxyConnections, int lockedFiles, Duration idleTimeout,
-            MonotonicClock monotonicClock, ProxyPoolMetrics poolMetrics, S3Remotes s3Remotes) {
+            MonotonicClock monotonicClock, ProxyPoolMetrics poolMetrics, S3Remotes s3Remotes, SshCommand ssh) {
         this.s3Remotes = s3Remotes;
         this.local = local;
+        this.routes = new RemoteRoutes(ssh, s3Remotes, new ExportedTrees(ExportedTrees.DEFAULT_MAX_BYTES));
         this.monotonicClock = monotonicClock;
         this.lockedFiles = lockedFiles;
         this.pool = new ProxyConnectionPool<>(proxyConnections, this::open, poolMetrics);
@@ -99,6 +109,9 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
             case RemoteRoute.ToSpecialRemote(SpecialRemote special) ->
                     new SpecialRemoteTarget(remote.uuid(), special, remote.via().locationLog(), monotonicClock);
             case RemoteRoute.OverP2P p2p -> new ProxiedRemoteTarget(remote, this, ApiVersion.V0.number(), Set.of());
+            case RemoteRoute.OverHttp(P2pHttpUrl url) -> new HttpRemoteTarget(
+                    new P2pHttpRemote(remote.uuid(), remote.name(), url, remote.via().repository().uuid(), http),
+                    remote.via().locationLog(), lockRegistry(remote.uuid()), ApiVersion.V0, Set.of());
             case RemoteRoute.Unreachable u -> new ProxiedRemoteTarget(remote, this, ApiVersion.V0.number(), Set.of());
         };
     }
@@ -128,7 +141,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
                 ReadRemotes entry = before;
                 if (before == null || !before.stamp().equals(stamp)) {
                     try {
-                        entry = new ReadRemotes(stamp, proxiedBy(s, s3Remotes, exportedTrees));
+                        entry = new ReadRemotes(stamp, proxiedBy(s, routes));
                     } catch (IOException | RuntimeException e) {
                         log.warn("cannot read the proxied remotes of {}: {}", gitDir, e.toString());
                         entry = new ReadRemotes(stamp, Map.of());
@@ -149,12 +162,8 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     /** The remotes one repository proxies for, and the stamp of its settings when they were read. */
     private record ReadRemotes(ProxySettingsStamp stamp, Map<AnnexUuid, ProxiedRemote> remotes) { }
 
-    /**
-     * The remotes one served repository proxies for: from its git config and its proxy.log;
-     * {@code exportedTrees} holds the trees exported to the directory remotes stored natively.
-     */
-    static Map<AnnexUuid, ProxiedRemote> proxiedBy(ServedState s, S3Remotes s3Remotes, ExportedTrees exportedTrees)
-            throws IOException {
+    /** The remotes one served repository proxies for: from its git config and its proxy.log. */
+    static Map<AnnexUuid, ProxiedRemote> proxiedBy(ServedState s, RemoteRoutes routes) throws IOException {
         Map<AnnexUuid, ProxiedRemote> found = new HashMap<>();
         AnnexUuid self = s.repository().uuid();
         branchFile(s, "proxy.log").ifPresent(content -> ProxyLog.remotesOf(self, content).forEach((uuid, name) ->
@@ -180,13 +189,13 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
             String url = config.getString("remote", name, "url");
             RemoteRoute route;
             if (url != null && !url.isBlank()) {
-                route = RemoteRoutes.ofGitRemote(s, name, remote, url, config);
+                route = routes.ofGitRemote(s.repository().dir(), name, remote, url, config);
             } else {
                 if (specialRemotes == null) {
                     specialRemotes = branchFile(s, "remote.log").map(RemoteLog::parse).orElse(Map.of());
                 }
-                route = RemoteRoutes.ofSpecialRemote(s, name, remote, specialRemotes.getOrDefault(remote, Map.of()),
-                        config, path -> branchFile(s, path), exportedTrees, s3Remotes);
+                route = routes.ofSpecialRemote(s, name, remote, specialRemotes.getOrDefault(remote, Map.of()),
+                        config, path -> branchFile(s, path));
             }
             found.put(remote, new ProxiedRemote(remote, name, s, route));
         }
@@ -217,6 +226,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     public void close() {
         lockRegistries.values().forEach(LockRegistry::shutdown);
         pool.close();
+        http.close();
         scheduler.shutdownNow();
         s3Remotes.close();
     }

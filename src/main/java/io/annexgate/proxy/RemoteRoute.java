@@ -1,5 +1,6 @@
 package io.annexgate.proxy;
 
+import io.annexgate.proxy.http.P2pHttpUrl;
 import io.annexgate.proxy.p2p.RemoteTransport;
 import io.annexgate.proxy.special.SpecialRemote;
 
@@ -12,6 +13,9 @@ sealed interface RemoteRoute {
      * git-annex-shell in the served repository, which proxies for it.
      */
     record OverP2P(RemoteTransport transport) implements RemoteRoute { }
+
+    /** A git remote serving git-annex's P2P protocol over HTTP ({@code annex+http} url or {@code annexUrl}). */
+    record OverHttp(P2pHttpUrl url) implements RemoteRoute { }
 
     /** A special remote Annexgate stores to and reads from itself. */
     record ToSpecialRemote(SpecialRemote remote) implements RemoteRoute { }

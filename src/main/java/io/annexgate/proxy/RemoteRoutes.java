@@ -1,7 +1,11 @@
 package io.annexgate.proxy;
 
 import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.proxy.http.P2pHttpUrl;
 import io.annexgate.proxy.p2p.ShellTransport;
+import io.annexgate.proxy.p2p.SshCommand;
+import io.annexgate.proxy.p2p.SshLocation;
+import io.annexgate.proxy.p2p.SshTransport;
 import io.annexgate.proxy.special.DirectoryExportRemote;
 import io.annexgate.proxy.special.DirectoryRemote;
 import io.annexgate.proxy.special.ExportedTrees;
@@ -10,6 +14,7 @@ import io.annexgate.proxy.special.SpecialRemote;
 import io.annexgate.repository.BranchFiles;
 import io.annexgate.service.ServedState;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,18 +25,73 @@ import org.eclipse.jgit.lib.Config;
 final class RemoteRoutes {
 
     private static final Pattern URL_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
+    /** A url's user info, which may hold a password: kept out of answers. */
+    private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@");
 
-    private RemoteRoutes() {
+    private final SshCommand ssh;
+    private final S3Remotes s3;
+    private final ExportedTrees exportedTrees;
+
+    /**
+     * @param ssh how ssh is run for remotes reached over ssh
+     * @param s3 the S3 special remotes stored to here, and where their credentials are looked for
+     * @param exportedTrees the trees exported to the directory remotes stored natively
+     */
+    RemoteRoutes(SshCommand ssh, S3Remotes s3, ExportedTrees exportedTrees) {
+        this.ssh = ssh;
+        this.s3 = s3;
+        this.exportedTrees = exportedTrees;
     }
 
-    /** A git remote: by its url. */
-    static RemoteRoute ofGitRemote(ServedState s, String name, AnnexUuid uuid, String url, Config config) {
-        Optional<Path> path = localPath(s.repository().dir(), url);
+    /**
+     * A git remote of the repository in {@code repositoryDir}, by the url git-annex would use for it:
+     * {@code remote.NAME.annexUrl}, else the url as {@code url.BASE.annexInsteadOf} rewrites it, else
+     * {@code remote.NAME.url} (each after {@code url.BASE.insteadOf}). An annex+http(s) url is reached
+     * over HTTP, a local path through git-annex-shell, an ssh url or scp-style {@code host:path}
+     * through ssh and git-annex-shell there ({@code annex-ssh-options}, {@code annex-shell}).
+     */
+    RemoteRoute ofGitRemote(Path repositoryDir, String name, AnnexUuid uuid, String url, Config config) {
+        String location = annexLocation(config, name, url);
+        if (P2pHttpUrl.isP2pHttpUrl(location)) {
+            return P2pHttpUrl.parse(location).<RemoteRoute>map(RemoteRoute.OverHttp::new)
+                    .orElseGet(() -> unreachable(name, "cannot parse its annex+http url"));
+        }
+        Optional<Path> path = localPath(repositoryDir, location);
         if (path.isPresent()) {
             return new RemoteRoute.OverP2P(ShellTransport.of(path.get(), uuid));
         }
-        return new RemoteRoute.Unreachable("cannot proxy for remote " + name
-                + ": only remotes at a local path are proxied (url " + url + ")");
+        Optional<SshLocation> sshLocation;
+        try {
+            sshLocation = SshLocation.parse(location);
+        } catch (IllegalArgumentException e) {
+            return unreachable(name, e.getMessage());
+        }
+        if (sshLocation.isPresent()) {
+            return new RemoteRoute.OverP2P(new SshTransport(sshLocation.get(), uuid, ssh,
+                    words(annexSetting(config, name, "ssh-options")),
+                    annexSetting(config, name, "shell").filter(v -> !v.isBlank()).orElse("git-annex-shell"),
+                    repositoryDir));
+        }
+        return unreachable(name, "only remotes at a local path, over ssh or at an annex+http url are proxied (url "
+                + USER_INFO.matcher(location).replaceFirst("$1") + ")");
+    }
+
+    /** The url git-annex uses for a git remote, as {@link #ofGitRemote} describes. */
+    static String annexLocation(Config config, String name, String url) {
+        String location = insteadOf(config, url.strip(), "insteadOf").orElse(url.strip());
+        String annexUrl = config.getString("remote", name, "annexurl");
+        if (annexUrl == null || annexUrl.isBlank()) {
+            annexUrl = insteadOf(config, location, "annexInsteadOf").orElse(null);
+        }
+        if (annexUrl == null || annexUrl.isBlank()) {
+            return location;
+        }
+        String u = annexUrl.strip();
+        return P2pHttpUrl.isP2pHttpUrl(u) ? u : insteadOf(config, u, "insteadOf").orElse(u);
+    }
+
+    private static RemoteRoute unreachable(String name, String why) {
+        return new RemoteRoute.Unreachable("cannot proxy for remote " + name + ": " + why);
     }
 
     /**
@@ -51,14 +111,14 @@ final class RemoteRoutes {
      * exporttree/importtree, Internet Archive, signature v2 or anonymous, no credentials) and every
      * other type keeps the git-annex-shell route.
      */
-    static RemoteRoute ofSpecialRemote(ServedState s, String name, AnnexUuid uuid, Map<String, String> remoteLog,
-            Config config, BranchFiles branch, ExportedTrees trees, S3Remotes s3) {
+    RemoteRoute ofSpecialRemote(ServedState s, String name, AnnexUuid uuid, Map<String, String> remoteLog,
+            Config config, BranchFiles branch) {
         if ("S3".equals(remoteLog.get("type"))
                 && s3.choose(uuid, name, remoteLog, s.repository().annexDir())
                         instanceof S3Remotes.Choice.Native(var remote)) {
             return new RemoteRoute.ToSpecialRemote(remote);
         }
-        Optional<SpecialRemote> stored = nativeDirectory(s, name, uuid, remoteLog, config, branch, trees);
+        Optional<SpecialRemote> stored = nativeDirectory(s, name, uuid, remoteLog, config, branch, exportedTrees);
         if (stored.isPresent()) {
             return new RemoteRoute.ToSpecialRemote(stored.get());
         }
@@ -98,6 +158,34 @@ final class RemoteRoutes {
     /** An absent or "no" yes/no field. */
     private static boolean no(String value) {
         return value == null || value.equals("no");
+    }
+
+    /** {@code remote.NAME.annex-SETTING}, else {@code annex.SETTING}, as git-annex reads its per-remote settings. */
+    static Optional<String> annexSetting(Config config, String name, String setting) {
+        String value = config.getString("remote", name, "annex-" + setting);
+        return Optional.ofNullable(value != null ? value : config.getString("annex", null, setting));
+    }
+
+    private static List<String> words(Optional<String> value) {
+        return value.map(String::strip).filter(v -> !v.isEmpty()).map(v -> List.of(v.split("\\s+"))).orElse(List.of());
+    }
+
+    /**
+     * git's {@code url.BASE.insteadOf} (or git-annex's {@code annexInsteadOf}): the url with the
+     * longest matching value replaced by its base; empty when none matches.
+     */
+    static Optional<String> insteadOf(Config config, String url, String key) {
+        String bestBase = null;
+        String bestValue = "";
+        for (String base : config.getSubsections("url")) {
+            for (String value : config.getStringList("url", base, key)) {
+                if (url.startsWith(value) && (bestBase == null || value.length() > bestValue.length())) {
+                    bestBase = base;
+                    bestValue = value;
+                }
+            }
+        }
+        return bestBase == null ? Optional.empty() : Optional.of(bestBase + url.substring(bestValue.length()));
     }
 
     /** A remote url naming a directory on this machine (a path or file://), resolved against the repository. */

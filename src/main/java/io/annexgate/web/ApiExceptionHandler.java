@@ -3,6 +3,7 @@ package io.annexgate.web;
 import io.annexgate.protocol.InvalidValueException;
 import io.annexgate.security.AccessPolicy;
 import io.annexgate.service.ProtocolFailure;
+import io.annexgate.service.ProxiedNotFound;
 import io.annexgate.service.ProxyUnavailable;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -58,6 +59,17 @@ class ApiExceptionHandler {
             return;
         }
         ApiResponses.text(response, 502, e.getMessage());
+    }
+
+    @ExceptionHandler(ProxiedNotFound.class)
+    void proxiedNotFound(ProxiedNotFound e, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        if (response.isCommitted()) {
+            log.warn("{} {} failed after the answer began: {}", request.getMethod(), request.getRequestURI(),
+                    e.getMessage());
+            return;
+        }
+        ApiResponses.text(response, 404, e.getMessage());
     }
 
     @ExceptionHandler(NoResourceFoundException.class)

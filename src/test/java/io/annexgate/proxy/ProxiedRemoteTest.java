@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.AnnexgateServer;
 import io.annexgate.testing.Keys;
+import io.annexgate.testing.ProxiedRoundTrip;
 import io.annexgate.testing.RawApi;
 import java.io.InputStream;
 import java.io.PipedInputStream;
@@ -14,10 +15,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Random;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,15 +65,12 @@ class ProxiedRemoteTest {
         server.close();
     }
 
-    /** What the served repository's location log says (whereis fails, but still answers, for no copies). */
     private static String servedWhereis(String key) {
-        return served.tryAnnex("whereis", "--key", key).output();
+        return ProxiedRoundTrip.whereis(served, key);
     }
 
     private static byte[] bytes(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
+        return ProxiedRoundTrip.bytes(n, seed);
     }
 
     @Test
@@ -84,23 +80,8 @@ class ProxiedRemoteTest {
     }
 
     @Test
-    void clientCopiesGetsChecksAndDropsThroughTheProxy() throws Exception {
-        byte[] content = bytes(300_000, 1);
-        String key = client.add("big.bin", content);
-        client.annex("copy", "--to", "origin-r2", "big.bin");
-        assertThat(r2.hasContent(key)).isTrue();
-        assertThat(served.hasContent(key)).isFalse();
-        assertThat(servedWhereis(key)).contains(r2.uuid());
-        assertThat(client.tryAnnex("checkpresentkey", key, "origin-r2").ok()).isTrue();
-
-        client.annex("drop", "--force", "big.bin");
-        client.annex("get", "--from", "origin-r2", "big.bin");
-        assertThat(Files.readAllBytes(client.dir().resolve("big.bin"))).isEqualTo(content);
-
-        client.annex("drop", "--from", "origin-r2", "big.bin");
-        assertThat(r2.hasContent(key)).isFalse();
-        assertThat(servedWhereis(key)).doesNotContain(r2.uuid());
-        assertThat(client.tryAnnex("checkpresentkey", key, "origin-r2").ok()).isFalse();
+    void clientCopiesGetsChecksAndDropsThroughTheProxy() {
+        ProxiedRoundTrip.copyGetAndDrop(client, served, r2, "origin-r2", "big.bin", bytes(300_000, 1));
     }
 
     @Test

@@ -3,100 +3,99 @@ package io.annexgate.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annexgate.protocol.AnnexUuid;
-import io.annexgate.protocol.Key;
-import io.annexgate.proxy.special.DirectoryExportRemote;
-import io.annexgate.proxy.special.DirectoryRemote;
+import io.annexgate.proxy.http.P2pHttpUrl;
+import io.annexgate.proxy.p2p.ShellTransport;
+import io.annexgate.proxy.p2p.SshCommand;
+import io.annexgate.proxy.p2p.SshLocation;
+import io.annexgate.proxy.p2p.SshTransport;
 import io.annexgate.proxy.special.ExportedTrees;
 import io.annexgate.proxy.special.S3Remotes;
-import io.annexgate.repository.AnnexRepository;
-import io.annexgate.repository.LocationLog;
-import io.annexgate.service.ServedState;
+import java.net.URI;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
+import java.util.OptionalInt;
+import org.eclipse.jgit.errors.ConfigInvalidException;
 import org.eclipse.jgit.lib.Config;
 import org.junit.jupiter.api.Test;
 
-/** Which proxied special remotes Annexgate stores to itself, and which go through git-annex-shell. */
+/** Which way a proxied git remote is reached, from its git config as git-annex reads it. */
 class RemoteRoutesTest {
 
-    private static final AnnexUuid SERVED = new AnnexUuid("c3a70276-5d57-44aa-9e36-22af693d7ba5");
-    private static final AnnexUuid D = new AnnexUuid("6be8fe95-66d6-4b14-bffd-1a929c7115cd");
     private static final Path REPO = Path.of("/srv/served");
+    private static final AnnexUuid UUID = new AnnexUuid("0badc0de-0000-4000-8000-000000000033");
+    private static final RemoteRoutes ROUTES = new RemoteRoutes(SshCommand.DEFAULT, new S3Remotes(Map.of()),
+            new ExportedTrees(1024));
 
-    private static final ServedState STATE = new ServedState(
-            new AnnexRepository(REPO, REPO.resolve(".git"), false, SERVED, 2, false, 2, false, 1000),
-            path -> Optional.empty(),
-            new LocationLog() {
-                @Override
-                public void record(Key key, AnnexUuid uuid, boolean present) {
-                }
-
-                @Override
-                public boolean says(Key key, AnnexUuid uuid) {
-                    return false;
-                }
-            });
-
-    /** No S3 credentials anywhere: the S3 remotes these tests do not have would not be stored natively. */
-    private static final S3Remotes NO_S3 = new S3Remotes(Map.of());
-
-    private static RemoteRoute route(Map<String, String> remoteLog, String... gitConfig) {
+    private static RemoteRoute route(String gitConfig) throws ConfigInvalidException {
         Config config = new Config();
-        for (int i = 0; i < gitConfig.length; i += 2) {
-            config.setString("remote", "d", gitConfig[i], gitConfig[i + 1]);
-        }
-        return RemoteRoutes.ofSpecialRemote(STATE, "d", D, remoteLog, config, path -> Optional.empty(),
-                new ExportedTrees(1024), NO_S3);
+        config.fromText(gitConfig);
+        return ROUTES.ofGitRemote(REPO, "r", UUID, config.getString("remote", "r", "url"), config);
     }
 
-    private static Map<String, String> directory(String... more) {
-        Map<String, String> log = new HashMap<>(Map.of("type", "directory", "encryption", "none", "name", "d"));
-        for (int i = 0; i < more.length; i += 2) {
-            log.put(more[i], more[i + 1]);
-        }
-        return log;
+    private static URI httpBase(RemoteRoute route) {
+        assertThat(route).isInstanceOf(RemoteRoute.OverHttp.class);
+        return ((RemoteRoute.OverHttp) route).url().base();
     }
 
-    @Test
-    void aPlainDirectoryRemoteIsStoredNativelyInItsConfiguredDirectory() {
-        RemoteRoute route = route(directory(), "annex-directory", "/data/store");
-        assertThat(route).isInstanceOf(RemoteRoute.ToSpecialRemote.class);
-        DirectoryRemote remote = (DirectoryRemote) ((RemoteRoute.ToSpecialRemote) route).remote();
-        assertThat(remote.directory()).isEqualTo(Path.of("/data/store"));
-        RemoteRoute relative = route(directory(), "annex-directory", "../store");
-        assertThat(((DirectoryRemote) ((RemoteRoute.ToSpecialRemote) relative).remote()).directory())
-                .isEqualTo(Path.of("/srv/store"));
+    private static SshTransport ssh(RemoteRoute route) {
+        assertThat(route).isInstanceOf(RemoteRoute.OverP2P.class);
+        return (SshTransport) ((RemoteRoute.OverP2P) route).transport();
     }
 
     @Test
-    void anExportWithAnnexobjectsAndATrackingBranchIsStoredNatively() {
-        RemoteRoute route = route(directory("exporttree", "yes", "annexobjects", "yes"),
-                "annex-directory", "/data/export", "annex-tracking-branch", "main");
-        assertThat(route).isInstanceOf(RemoteRoute.ToSpecialRemote.class);
-        assertThat(((RemoteRoute.ToSpecialRemote) route).remote()).isInstanceOf(DirectoryExportRemote.class);
+    void anAnnexHttpUrlOrAnnexUrlIsReachedOverHttp() throws Exception {
+        assertThat(httpBase(route("[remote \"r\"]\n\turl = annex+http://10.0.0.5:9999/git-annex/\n")))
+                .isEqualTo(URI.create("http://10.0.0.5:9999"));
+        assertThat(httpBase(route("[remote \"r\"]\n\turl = ../r\n\tannexUrl = annex+https://h.example/git-annex/\n")))
+                .isEqualTo(URI.create("https://h.example:9417"));
+        assertThat(httpBase(route("[remote \"r\"]\n\turl = https://h.example/r.git\n"
+                + "[url \"annex+http://h.example/\"]\n\tannexInsteadOf = https://h.example/\n")))
+                .isEqualTo(URI.create("http://h.example:9417/r.git"));
     }
 
     @Test
-    void directoryRemotesAnnexgateCannotStoreKeepTheGitAnnexShellRoute() {
-        String[] dir = {"annex-directory", "/data/store"};
-        assertThat(route(directory("encryption", "shared", "cipher", "xyz"), dir)).isInstanceOf(RemoteRoute.OverP2P.class);
-        assertThat(route(directory("chunk", "1MiB"), dir)).isInstanceOf(RemoteRoute.OverP2P.class);
-        assertThat(route(directory("chunksize", "1000000"), dir)).isInstanceOf(RemoteRoute.OverP2P.class);
-        assertThat(route(directory("importtree", "yes"), dir)).isInstanceOf(RemoteRoute.OverP2P.class);
-        assertThat(route(directory("somenewoption", "1"), dir)).isInstanceOf(RemoteRoute.OverP2P.class);
-        assertThat(route(directory("exporttree", "yes"), "annex-directory", "/data/store", "annex-tracking-branch",
-                "main")).isInstanceOf(RemoteRoute.OverP2P.class);
-        assertThat(route(directory("exporttree", "yes", "annexobjects", "yes"), dir))
-                .isInstanceOf(RemoteRoute.OverP2P.class);
-        assertThat(route(directory())).isInstanceOf(RemoteRoute.OverP2P.class);
-        assertThat(route(directory(), "annex-directory", "/data/store", "annex-readonly", "true"))
-                .isInstanceOf(RemoteRoute.OverP2P.class);
-        Map<String, String> noEncryptionField = directory();
-        noEncryptionField.remove("encryption");
-        assertThat(route(noEncryptionField, dir)).isInstanceOf(RemoteRoute.OverP2P.class);
-        assertThat(route(Map.of("type", "rsync", "encryption", "none"), dir)).isInstanceOf(RemoteRoute.OverP2P.class);
-        assertThat(route(Map.of(), dir)).isInstanceOf(RemoteRoute.OverP2P.class);
+    void aNonHttpAnnexUrlReplacesTheUrlForGitAnnex() throws Exception {
+        assertThat(ssh(route("[remote \"r\"]\n\turl = https://h.example/r.git\n\tannexurl = h.example:r\n"))
+                .location()).isEqualTo(new SshLocation("h.example", OptionalInt.empty(), "/~/r"));
+    }
+
+    @Test
+    void sshRemotesTakeTheirOptionsAndShellFromTheRemoteElseFromAnnex() throws Exception {
+        SshTransport own = ssh(route("[remote \"r\"]\n\turl = ssh://alice@h.example:2222/srv/r\n"
+                + "\tannex-ssh-options = -o  BatchMode=yes\n\tannex-shell = /opt/git-annex-shell\n"
+                + "[annex]\n\tssh-options = -4\n\tshell = other\n"));
+        assertThat(own.location()).isEqualTo(new SshLocation("alice@h.example", OptionalInt.of(2222), "/srv/r"));
+        assertThat(own.sshOptions()).containsExactly("-o", "BatchMode=yes");
+        assertThat(own.annexShell()).isEqualTo("/opt/git-annex-shell");
+        assertThat(own.remoteUuid()).isEqualTo(UUID);
+        assertThat(own.workingDirectory()).isEqualTo(REPO);
+        SshTransport inherited = ssh(route("[remote \"r\"]\n\turl = h.example:r\n[annex]\n\tssh-options = -4\n"));
+        assertThat(inherited.sshOptions()).containsExactly("-4");
+        assertThat(inherited.annexShell()).isEqualTo("git-annex-shell");
+    }
+
+    @Test
+    void insteadOfIsAppliedFirstLongestMatchWinning() throws Exception {
+        assertThat(ssh(route("[remote \"r\"]\n\turl = work:proj/r\n"
+                + "[url \"ssh://git@h.example/srv/\"]\n\tinsteadOf = work:\n"
+                + "[url \"ssh://git@other.example\"]\n\tinsteadOf = work:proj\n")).location())
+                .isEqualTo(new SshLocation("git@other.example", OptionalInt.empty(), "/r"));
+    }
+
+    @Test
+    void localPathsStayLocalAndOtherUrlsAreUnreachable() throws Exception {
+        RemoteRoute local = route("[remote \"r\"]\n\turl = ../r2\n");
+        assertThat(local).isInstanceOf(RemoteRoute.OverP2P.class);
+        assertThat(((RemoteRoute.OverP2P) local).transport()).isInstanceOf(ShellTransport.class);
+        assertThat(route("[remote \"r\"]\n\turl = https://example.org/r.git\n"))
+                .isEqualTo(new RemoteRoute.Unreachable("cannot proxy for remote r: only remotes at a local path, over "
+                        + "ssh or at an annex+http url are proxied (url https://example.org/r.git)"));
+        assertThat(route("[remote \"r\"]\n\turl = https://bob:secret@example.org/r.git\n")).isInstanceOfSatisfying(
+                RemoteRoute.Unreachable.class, u -> assertThat(u.reason()).endsWith("(url https://example.org/r.git)"));
+        assertThat(route("[remote \"r\"]\n\turl = -oProxyCommand=evil:r\n")).isInstanceOfSatisfying(
+                RemoteRoute.Unreachable.class, u -> assertThat(u.reason()).contains("rejecting ssh hostname"));
+        assertThat(P2pHttpUrl.parse("annex+http://")).isEmpty();
+        assertThat(route("[remote \"r\"]\n\turl = annex+http://\n")).isInstanceOf(RemoteRoute.Unreachable.class);
+        assertThat(RemoteRoutes.localPath(REPO, "h.example:r")).isEmpty();
     }
 }

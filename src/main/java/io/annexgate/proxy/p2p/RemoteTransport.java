@@ -5,7 +5,8 @@ import java.io.IOException;
 
 /**
  * How to reach one remote that speaks the P2P protocol: a local repository through
- * git-annex-shell ({@link ShellTransport}); ssh and annex+http remotes are other implementations.
+ * git-annex-shell ({@link ShellTransport}), or one on another host through ssh and git-annex-shell
+ * there ({@link SshTransport}).
  */
 public interface RemoteTransport {
 

@@ -2,14 +2,9 @@ package io.annexgate.proxy.p2p;
 
 import io.annexgate.protocol.AnnexUuid;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A repository on this machine, reached by running
@@ -17,8 +12,6 @@ import java.util.concurrent.TimeUnit;
  * refuses to start unless the repository has the remote uuid, then opens with AUTH-SUCCESS.
  */
 public final class ShellTransport implements RemoteTransport {
-
-    private static final int DIAGNOSTICS_BYTES = 4096;
 
     private final Path repository;
     private final AnnexUuid remoteUuid;
@@ -48,109 +41,7 @@ public final class ShellTransport implements RemoteTransport {
 
     @Override
     public P2PChannel open(AnnexUuid clientUuid) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command(clientUuid)).directory(repository.toFile());
-        pb.environment().putAll(environment);
-        Process process = pb.start();
-        return new ProcessChannel(process, "git-annex-shell p2pstdio " + repository);
-    }
-
-    /** A child process's stdin/stdout; its stderr is kept (the last few KiB) for diagnostics. */
-    static final class ProcessChannel implements P2PChannel {
-        private final Process process;
-        private final String description;
-        private final byte[] stderrTail = new byte[DIAGNOSTICS_BYTES];
-        private int stderrLength;
-
-        ProcessChannel(Process process, String description) {
-            this.process = process;
-            this.description = description + " (pid " + process.pid() + ")";
-            Thread.ofVirtual().name("p2p-stderr-" + process.pid()).start(this::drainStderr);
-        }
-
-        private void drainStderr() {
-            byte[] buf = new byte[1024];
-            try (InputStream err = process.getErrorStream()) {
-                int n;
-                while ((n = err.read(buf)) >= 0) {
-                    keep(buf, n);
-                }
-            } catch (IOException ignored) {
-                // the process is gone
-            }
-        }
-
-        private synchronized void keep(byte[] buf, int n) {
-            int keepFrom = Math.max(0, n - stderrTail.length);
-            int len = n - keepFrom;
-            int overflow = Math.max(0, stderrLength + len - stderrTail.length);
-            System.arraycopy(stderrTail, overflow, stderrTail, 0, stderrLength - overflow);
-            stderrLength -= overflow;
-            System.arraycopy(buf, keepFrom, stderrTail, stderrLength, len);
-            stderrLength += len;
-        }
-
-        @Override
-        public InputStream input() {
-            return process.getInputStream();
-        }
-
-        @Override
-        public OutputStream output() {
-            return process.getOutputStream();
-        }
-
-        @Override
-        public Optional<String> authToken() {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean isAlive() {
-            return process.isAlive();
-        }
-
-        @Override
-        public String diagnostics() {
-            if (process.isAlive()) {
-                return tail();
-            }
-            try {
-                process.waitFor(200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return tail();
-        }
-
-        private synchronized String tail() {
-            return new String(stderrTail, 0, stderrLength, StandardCharsets.UTF_8).strip();
-        }
-
-        @Override
-        public String description() {
-            return description;
-        }
-
-        /** Closes stdin (git-annex-shell then exits by itself) and kills the process if it lingers. */
-        @Override
-        public void close() {
-            try {
-                process.getOutputStream().close();
-            } catch (IOException ignored) {
-                // already gone
-            }
-            if (process.isAlive()) {
-                process.onExit().orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> {
-                    process.destroyForcibly();
-                    return process;
-                });
-                process.destroy();
-            }
-            try {
-                process.getInputStream().close();
-            } catch (IOException ignored) {
-                // already gone
-            }
-        }
+        return ProcessChannel.start(command(clientUuid), repository, environment,
+                "git-annex-shell p2pstdio " + repository);
     }
 }

@@ -1,0 +1,58 @@
+package io.annexgate.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Random;
+
+/**
+ * The real client's round trip through a remote the served repository proxies for, whatever way
+ * the proxy reaches it: copy to it, check it, get it back, drop it there; and where it all lands
+ * (the remote's object store, the served repository's location log).
+ */
+public final class ProxiedRoundTrip {
+
+    private ProxiedRoundTrip() {
+    }
+
+    /** {@code n} random bytes, the same for the same seed. */
+    public static byte[] bytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** What the served repository's location log says (whereis fails, but still answers, for no copies). */
+    public static String whereis(AnnexRepo served, String key) {
+        return served.tryAnnex("whereis", "--key", key).output();
+    }
+
+    /**
+     * Adds {@code file} to {@code client}, then copies it to, checks it on, gets it back from and
+     * drops it from {@code remoteName} (the client's name for the proxied remote {@code remote}).
+     */
+    public static void copyGetAndDrop(AnnexRepo client, AnnexRepo served, AnnexRepo remote, String remoteName,
+            String file, byte[] content) {
+        String key = client.add(file, content);
+        client.annex("copy", "--to", remoteName, file);
+        assertThat(remote.hasContent(key)).isTrue();
+        assertThat(served.hasContent(key)).isFalse();
+        assertThat(whereis(served, key)).contains(remote.uuid());
+        assertThat(client.tryAnnex("checkpresentkey", key, remoteName).ok()).isTrue();
+
+        client.annex("drop", "--force", file);
+        client.annex("get", "--from", remoteName, file);
+        try {
+            assertThat(Files.readAllBytes(client.dir().resolve(file))).isEqualTo(content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+
+        client.annex("drop", "--from", remoteName, file);
+        assertThat(remote.hasContent(key)).isFalse();
+        assertThat(whereis(served, key)).doesNotContain(remote.uuid());
+        assertThat(client.tryAnnex("checkpresentkey", key, remoteName).ok()).isFalse();
+    }
+}
