@@ -7,6 +7,7 @@ import io.annexgate.protocol.ApiVersion;
 import io.annexgate.protocol.Key;
 import io.annexgate.protocol.LockId;
 import io.annexgate.repository.ByteSink;
+import io.annexgate.repository.OtherTmp;
 import io.annexgate.service.AnnexTarget;
 import io.annexgate.service.ContentSource;
 import io.annexgate.service.LockOutcome;
@@ -179,25 +180,25 @@ final class ClusterTarget implements AnnexTarget {
         if (upload.offset() != 0) {
             return new PutOutcome.NotStored("clusters take puts from offset 0 only", List.of());
         }
-        Path tmp = cluster.gateway().repository().otherTmpDir();
-        Files.createDirectories(tmp);
-        Path staged = Files.createTempFile(tmp, "cluster-put-", ".part");
-        try {
-            long received;
-            try (OutputStream out = Files.newOutputStream(staged)) {
-                received = copy(upload.body(), upload.dataLength(), out);
-            }
-            if (received != upload.dataLength()) {
-                return new PutOutcome.NotStored("short body", List.of());
-            }
-            return fold(key, fanOut.run(targets, n -> {
-                try (InputStream in = Files.newInputStream(staged)) {
-                    return n.put(new Upload(key, upload.client(), 0, received, false, in));
+        return OtherTmp.using(cluster.gateway().repository(), tmp -> {
+            Path staged = Files.createTempFile(tmp, "cluster-put-", ".part");
+            try {
+                long received;
+                try (OutputStream out = Files.newOutputStream(staged)) {
+                    received = copy(upload.body(), upload.dataLength(), out);
                 }
-            }));
-        } finally {
-            Files.deleteIfExists(staged);
-        }
+                if (received != upload.dataLength()) {
+                    return new PutOutcome.NotStored("short body", List.of());
+                }
+                return fold(key, fanOut.run(targets, n -> {
+                    try (InputStream in = Files.newInputStream(staged)) {
+                        return n.put(new Upload(key, upload.client(), 0, received, false, in));
+                    }
+                }));
+            } finally {
+                Files.deleteIfExists(staged);
+            }
+        });
     }
 
     private PutOutcome fold(Key key, List<FanOut.Result<AnnexTarget, PutOutcome>> results) throws IOException {

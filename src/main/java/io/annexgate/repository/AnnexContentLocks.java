@@ -206,15 +206,16 @@ public final class AnnexContentLocks implements ContentLocks {
                 if (existing.isPresent() && !existing.get().until().isBefore(wanted.until())) {
                     return existing.get();
                 }
-                Files.createDirectories(repository.otherTmpDir());
-                Path tmp = Files.createTempFile(repository.otherTmpDir(), files.keyFile(), ".rtm");
-                Files.writeString(tmp, wanted.render(), StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, files.retentionTimestamp(), StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, files.retentionTimestamp(), StandardCopyOption.REPLACE_EXISTING);
-                }
-                return wanted;
+                return OtherTmp.using(repository, otherTmp -> {
+                    Path tmp = Files.createTempFile(otherTmp, files.keyFile(), ".rtm");
+                    Files.writeString(tmp, wanted.render(), StandardCharsets.UTF_8);
+                    try {
+                        Files.move(tmp, files.retentionTimestamp(), StandardCopyOption.ATOMIC_MOVE);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(tmp, files.retentionTimestamp(), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    return wanted;
+                });
             }
         });
     }

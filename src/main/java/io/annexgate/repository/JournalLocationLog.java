@@ -65,14 +65,16 @@ public final class JournalLocationLog implements LocationLog {
     }
 
     private void write(Path journalFile, String content) throws IOException {
-        Files.createDirectories(repository.otherTmpDir());
         Files.createDirectories(journalFile.getParent());
-        Path tmp = repository.otherTmpDir().resolve(journalFile.getFileName());
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, journalFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, journalFile, StandardCopyOption.REPLACE_EXISTING);
-        }
+        OtherTmp.using(repository, otherTmp -> {
+            Path tmp = otherTmp.resolve(journalFile.getFileName());
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, journalFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, journalFile, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return null;
+        });
     }
 }
