@@ -119,6 +119,8 @@ class HelmChartTest {
                     .containsEntry("ANNEXGATE_PORT", "9417")
                     .containsEntry("ANNEXGATE_LOCKEDFILES", "100")
                     .containsEntry("ANNEXGATE_PROXYCONNECTIONS", "1")
+                    .containsEntry("ANNEXGATE_PROXY_IDLETIMEOUT", "5m")
+                    .containsEntry("ANNEXGATE_PROXY_SSHCOMMAND", "ssh")
                     .containsEntry("ANNEXGATE_CLUSTERJOBS", "1")
                     .containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError")
                     .doesNotContainKeys("ANNEXGATE_REPOSITORY", "ANNEXGATE_JOBS", "ANNEXGATE_AUTH_WIDEOPEN",
@@ -424,6 +426,7 @@ class HelmChartTest {
                 Arguments.of("server.mode", "cluster"),
                 Arguments.of("server.port", 70000),
                 Arguments.of("server.lockedfiles", 0),
+                Arguments.of("server.proxyIdleTimeout", "five minutes"),
                 Arguments.of("auth.users[0].name", "al-ice"),
                 Arguments.of("auth.users[0].permissions", "admin"),
                 Arguments.of("jvm.maxRAMPercentage", 120),
