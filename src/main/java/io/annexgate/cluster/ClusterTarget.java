@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
 final class ClusterTarget implements AnnexTarget {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterTarget.class);
-    private static final int BUFFER_SIZE = 256 * 1024;
 
     private final Cluster cluster;
     private final Function<AnnexUuid, Optional<AnnexTarget>> nodeTargets;
@@ -185,7 +184,7 @@ final class ClusterTarget implements AnnexTarget {
             try {
                 long received;
                 try (OutputStream out = Files.newOutputStream(staged)) {
-                    received = copy(upload.body(), upload.dataLength(), out);
+                    received = upload.copyBodyTo(out);
                 }
                 if (received != upload.dataLength()) {
                     return new PutOutcome.NotStored("short body", List.of());
@@ -216,25 +215,6 @@ final class ClusterTarget implements AnnexTarget {
         }
         cluster.gateway().locationLog().record(key, cluster.uuid(), true);
         return new PutOutcome.Stored(stored);
-    }
-
-    private static long copy(InputStream in, long length, OutputStream out) throws IOException {
-        byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(length, 1))];
-        long total = 0;
-        while (total < length) {
-            int n;
-            try {
-                n = in.read(buffer, 0, (int) Math.min(buffer.length, length - total));
-            } catch (IOException e) {
-                break;
-            }
-            if (n < 0) {
-                break;
-            }
-            out.write(buffer, 0, n);
-            total += n;
-        }
-        return total;
     }
 
     /**

@@ -16,8 +16,8 @@ import io.annexgate.service.ProxyUnavailable;
 import io.annexgate.service.PutOutcome;
 import io.annexgate.service.RemoveOutcome;
 import io.annexgate.service.Upload;
+import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +35,6 @@ public final class SpecialRemoteTarget implements AnnexTarget {
 
     private static final Logger log = LoggerFactory.getLogger(SpecialRemoteTarget.class);
     private static final List<AnnexUuid> NONE = List.of();
-    private static final int BUFFER_SIZE = 256 * 1024;
 
     private final AnnexUuid uuid;
     private final SpecialRemote remote;
@@ -125,7 +124,7 @@ public final class SpecialRemoteTarget implements AnnexTarget {
         }
         Optional<ContentHasher> hasher = ContentHasher.forKey(key);
         try (SpecialRemote.Storing storing = remote.store(key, upload.dataLength())) {
-            long received = copy(upload.body(), upload.dataLength(), storing.out(), hasher);
+            long received = upload.copyBodyTo(hasher.map(h -> hashing(storing.out(), h)).orElse(storing.out()));
             if (received != upload.dataLength() || upload.body().read() >= 0) {
                 log.info("put of {} to {}: {} bytes of {} announced; not stored", key.serialize(),
                         remote.description(), received, upload.dataLength());
@@ -148,26 +147,20 @@ public final class SpecialRemoteTarget implements AnnexTarget {
         return new PutOutcome.Stored(NONE);
     }
 
-    private static long copy(InputStream in, long length, OutputStream out, Optional<ContentHasher> hasher)
-            throws IOException {
-        byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(length, 1))];
-        long total = 0;
-        while (total < length) {
-            int n;
-            try {
-                n = in.read(buffer, 0, (int) Math.min(buffer.length, length - total));
-            } catch (IOException e) {
-                break;
+    /** {@code out}, with every byte written also hashed by {@code hasher}. */
+    private static OutputStream hashing(OutputStream out, ContentHasher hasher) {
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
             }
-            if (n < 0) {
-                break;
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                hasher.update(b, off, len);
+                out.write(b, off, len);
             }
-            final int len = n;
-            hasher.ifPresent(h -> h.update(buffer, 0, len));
-            out.write(buffer, 0, n);
-            total += n;
-        }
-        return total;
+        };
     }
 
     @Override
