@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,7 +53,6 @@ import org.slf4j.LoggerFactory;
 public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProxiedRemotes.class);
-    private static final long REREAD_NANOS = Duration.ofSeconds(1).toNanos();
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     private final LocalRepositories local;
@@ -65,11 +65,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
             Thread.ofPlatform().name("annexgate-proxy-watchdog").daemon().factory());
     private final Map<AnnexUuid, LockRegistry> lockRegistries = new ConcurrentHashMap<>();
     private final S3Remotes s3Remotes;
-    private Map<AnnexUuid, ProxiedRemote> remotes = Map.of();
-    /** What each served repository proxies for, read when its settings files last changed. */
-    private Map<Path, ReadRemotes> readByRepository = Map.of();
-    private long readAt;
-    private boolean read;
+    private final ServedSettings<Map<AnnexUuid, ProxiedRemote>, Map<AnnexUuid, ProxiedRemote>> remotes;
 
     /**
      * @param s3Remotes the S3 special remotes stored to here, and where their credentials are looked for
@@ -80,6 +76,8 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
         this.s3Remotes = s3Remotes;
         this.local = local;
         this.routes = new RemoteRoutes(ssh, s3Remotes, new ExportedTrees(ExportedTrees.DEFAULT_MAX_BYTES));
+        this.remotes = new ServedSettings<>(local, "proxied remotes", s -> proxiedBy(s, routes), Map.of(),
+                this::withoutServed);
         this.monotonicClock = monotonicClock;
         this.lockedFiles = lockedFiles;
         this.pool = new ProxyConnectionPool<>(proxyConnections, this::open, poolMetrics);
@@ -129,38 +127,17 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
         return lockRegistries.computeIfAbsent(remote, r -> new CaffeineLockRegistry(monotonicClock, lockedFiles));
     }
 
-    private synchronized Map<AnnexUuid, ProxiedRemote> current() {
-        long now = System.nanoTime();
-        if (!read || now - readAt > REREAD_NANOS) {
-            Map<AnnexUuid, ProxiedRemote> found = new HashMap<>();
-            Map<Path, ReadRemotes> stillServed = new HashMap<>();
-            for (ServedState s : local.servedStates()) {
-                Path gitDir = s.repository().gitDir();
-                ProxySettingsStamp stamp = ProxySettingsStamp.of(s.repository());
-                ReadRemotes before = readByRepository.get(gitDir);
-                ReadRemotes entry = before;
-                if (before == null || !before.stamp().equals(stamp)) {
-                    try {
-                        entry = new ReadRemotes(stamp, proxiedBy(s, routes));
-                    } catch (IOException | RuntimeException e) {
-                        log.warn("cannot read the proxied remotes of {}: {}", gitDir, e.toString());
-                        entry = new ReadRemotes(stamp, Map.of());
-                    }
-                }
-                stillServed.put(gitDir, entry);
-                found.putAll(entry.remotes());
-            }
-            readByRepository = stillServed;
-            found.keySet().removeIf(u -> local.find(u).isPresent());
-            remotes = Map.copyOf(found);
-            readAt = now;
-            read = true;
-        }
-        return remotes;
+    private Map<AnnexUuid, ProxiedRemote> current() {
+        return remotes.current();
     }
 
-    /** The remotes one repository proxies for, and the stamp of its settings when they were read. */
-    private record ReadRemotes(ProxySettingsStamp stamp, Map<AnnexUuid, ProxiedRemote> remotes) { }
+    /** Every served repository's proxied remotes, without the uuids served here themselves. */
+    private Map<AnnexUuid, ProxiedRemote> withoutServed(List<Map<AnnexUuid, ProxiedRemote>> byRepository) {
+        Map<AnnexUuid, ProxiedRemote> found = new HashMap<>();
+        byRepository.forEach(found::putAll);
+        found.keySet().removeIf(u -> local.find(u).isPresent());
+        return Map.copyOf(found);
+    }
 
     /** The remotes one served repository proxies for: from its git config and its proxy.log. */
     static Map<AnnexUuid, ProxiedRemote> proxiedBy(ServedState s, RemoteRoutes routes) throws IOException {

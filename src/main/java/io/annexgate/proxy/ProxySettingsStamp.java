@@ -13,9 +13,9 @@ import java.util.List;
  * the journal's proxy.log and remote.log, and the git-annex branch's ref (loose or packed). Equal
  * stamps mean the proxied remotes read before still hold, so they are not read again.
  */
-public record ProxySettingsStamp(List<String> files) {
+record ProxySettingsStamp(List<String> files) {
 
-    public static ProxySettingsStamp of(AnnexRepository repository) {
+    static ProxySettingsStamp of(AnnexRepository repository) {
         Path git = repository.gitDir();
         List<String> seen = new ArrayList<>();
         for (Path p : List.of(git.resolve("config"), repository.journalDir().resolve("proxy.log"),
