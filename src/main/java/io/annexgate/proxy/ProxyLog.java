@@ -1,6 +1,7 @@
 package io.annexgate.proxy;
 
 import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.repository.MapLog;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,24 +16,7 @@ final class ProxyLog {
 
     /** The remotes, uuid to name, that {@code proxy} proxies for according to {@code content}. */
     static Map<AnnexUuid, String> remotesOf(AnnexUuid proxy, String content) {
-        String newest = null;
-        double newestTime = Double.NEGATIVE_INFINITY;
-        for (String line : content.split("\n")) {
-            String[] fields = line.strip().split(" ", 3);
-            if (fields.length < 2 || !fields[1].equals(proxy.value()) || !fields[0].endsWith("s")) {
-                continue;
-            }
-            double time;
-            try {
-                time = Double.parseDouble(fields[0].substring(0, fields[0].length() - 1));
-            } catch (NumberFormatException e) {
-                continue;
-            }
-            if (time >= newestTime) {
-                newestTime = time;
-                newest = fields.length == 3 ? fields[2] : "";
-            }
-        }
+        String newest = MapLog.newest(content, (field, value) -> field.equals(proxy.value())).get(proxy.value());
         Map<AnnexUuid, String> remotes = new LinkedHashMap<>();
         if (newest != null) {
             for (String entry : newest.strip().split(" +")) {

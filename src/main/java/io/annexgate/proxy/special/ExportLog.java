@@ -1,8 +1,8 @@
 package io.annexgate.proxy.special;
 
 import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.repository.MapLog;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,30 +19,12 @@ final class ExportLog {
 
     /** The distinct trees exported to {@code remote}, as git-annex's {@code exportedTreeishes}. */
     static List<String> exportedTrees(String content, AnnexUuid remote) {
-        Map<String, String> treeByParticipants = new HashMap<>();
-        Map<String, Double> timeByParticipants = new HashMap<>();
-        for (String line : content.split("\n")) {
-            String[] fields = line.strip().split(" +");
-            if (fields.length < 3 || !fields[0].endsWith("s")) {
-                continue;
-            }
-            int colon = fields[1].indexOf(':');
-            if (colon <= 0 || !fields[1].substring(colon + 1).equals(remote.value())) {
-                continue;
-            }
-            double time;
-            try {
-                time = Double.parseDouble(fields[0].substring(0, fields[0].length() - 1));
-            } catch (NumberFormatException e) {
-                continue;
-            }
-            if (time >= timeByParticipants.getOrDefault(fields[1], Double.NEGATIVE_INFINITY)) {
-                timeByParticipants.put(fields[1], time);
-                treeByParticipants.put(fields[1], fields[2]);
-            }
-        }
+        Map<String, String> treeByParticipants = MapLog.newest(content,
+                (participants, value) -> !value.isEmpty() && participants.indexOf(':') > 0
+                        && participants.substring(participants.indexOf(':') + 1).equals(remote.value()));
         List<String> trees = new ArrayList<>();
-        for (String tree : treeByParticipants.values()) {
+        for (String value : treeByParticipants.values()) {
+            String tree = value.split(" +")[0];
             if (!trees.contains(tree)) {
                 trees.add(tree);
             }
