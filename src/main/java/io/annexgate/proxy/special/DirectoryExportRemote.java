@@ -11,7 +11,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -121,52 +120,32 @@ public final class DirectoryExportRemote implements SpecialRemote {
         return dir.resolve(location);
     }
 
-    @Override
-    public boolean checkPresent(Key key) throws IOException {
-        for (String location : export().paths(key)) {
-            if (RemoteFiles.fileExists(exportPath(location))) {
-                return true;
-            }
-        }
-        if (RemoteFiles.fileExists(annexObjectLocation(key))) {
-            return true;
-        }
-        requireAccessible();
-        return false;
+    /** Where the content of {@code key} may be: the exported tree's paths for it, then annexobjects. */
+    private List<Path> candidates(Key key) throws IOException {
+        List<Path> candidates = new ArrayList<>();
+        export().paths(key).forEach(p -> candidates.add(exportPath(p)));
+        candidates.add(annexObjectLocation(key));
+        return candidates;
     }
 
-    private void requireAccessible() throws Unavailable {
-        if (!Files.isDirectory(dir)) {
-            throw new Unavailable("directory " + dir + " is not accessible");
-        }
+    @Override
+    public boolean checkPresent(Key key) throws IOException {
+        return RemoteFiles.presentAtAny(dir, candidates(key));
     }
 
     @Override
     public Optional<StoredObject> retrieve(Key key) throws IOException {
-        List<Path> candidates = new ArrayList<>();
-        export().paths(key).forEach(p -> candidates.add(exportPath(p)));
-        candidates.add(annexObjectLocation(key));
-        for (Path candidate : candidates) {
-            if (!RemoteFiles.fileExists(candidate)) {
-                continue;
-            }
-            if (ContentHasher.forKey(key).isEmpty()) {
-                throw new Refused("exported content cannot be verified due to using the " + key.backend()
-                        + " backend");
-            }
-            try {
-                return Optional.of(RemoteFiles.open(candidate));
-            } catch (NoSuchFileException e) {
-                // renamed or removed by an export meanwhile: look further
-            }
+        List<Path> candidates = candidates(key);
+        if (ContentHasher.forKey(key).isEmpty() && candidates.stream().anyMatch(RemoteFiles::fileExists)) {
+            throw new Refused("exported content cannot be verified due to using the " + key.backend()
+                    + " backend");
         }
-        requireAccessible();
-        return Optional.empty();
+        return RemoteFiles.openFirst(dir, candidates);
     }
 
     @Override
     public Storing store(Key key, long size) throws IOException {
-        requireAccessible();
+        RemoteFiles.requireAccessible(dir);
         Export export = export();
         List<Path> targets = new ArrayList<>();
         if (!export.conflict()) {
@@ -276,7 +255,7 @@ public final class DirectoryExportRemote implements SpecialRemote {
         if (export.conflict()) {
             throw new Refused("Cannot remove content from the remote until the export conflict has been resolved.");
         }
-        requireAccessible();
+        RemoteFiles.requireAccessible(dir);
         Path object = annexObjectLocation(key);
         Files.deleteIfExists(object);
         RemoteFiles.removeEmptyDirectories(dir, object.getParent());

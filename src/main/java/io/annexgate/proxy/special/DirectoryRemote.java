@@ -8,7 +8,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -84,39 +83,17 @@ public final class DirectoryRemote implements SpecialRemote {
 
     @Override
     public boolean checkPresent(Key key) throws IOException {
-        for (Path location : locations(key)) {
-            if (RemoteFiles.fileExists(location)) {
-                return true;
-            }
-        }
-        requireAccessible();
-        return false;
-    }
-
-    private void requireAccessible() throws Unavailable {
-        if (!Files.isDirectory(dir)) {
-            throw new Unavailable("directory " + dir + " is not accessible");
-        }
+        return RemoteFiles.presentAtAny(dir, locations(key));
     }
 
     @Override
     public Optional<StoredObject> retrieve(Key key) throws IOException {
-        for (Path location : locations(key)) {
-            if (RemoteFiles.fileExists(location)) {
-                try {
-                    return Optional.of(RemoteFiles.open(location));
-                } catch (NoSuchFileException e) {
-                    // removed meanwhile: look at the next location
-                }
-            }
-        }
-        requireAccessible();
-        return Optional.empty();
+        return RemoteFiles.openFirst(dir, locations(key));
     }
 
     @Override
     public Storing store(Key key, long size) throws IOException {
-        requireAccessible();
+        RemoteFiles.requireAccessible(dir);
         if (key.size().isPresent()) {
             long usable = Files.getFileStore(dir).getUsableSpace();
             if (usable - key.size().getAsLong() < diskReserve) {
@@ -206,7 +183,7 @@ public final class DirectoryRemote implements SpecialRemote {
         if (Files.exists(storeDir)) {
             RemoteFiles.deleteRecursively(storeDir);
         } else {
-            requireAccessible();
+            RemoteFiles.requireAccessible(dir);
         }
         RemoteFiles.removeEmptyDirectories(dir, storeDir.getParent());
         return true;

@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /** File-system steps git-annex's directory remote is made of, shared by its plain and exporttree forms. */
 final class RemoteFiles {
@@ -151,6 +152,42 @@ final class RemoteFiles {
         byte[] random = new byte[4];
         RANDOM.nextBytes(random);
         return prefix + HexFormat.of().formatHex(random) + suffix;
+    }
+
+    /** The remote's directory must be there: a missing one makes the remote unavailable, not empty. */
+    static void requireAccessible(Path dir) throws SpecialRemote.Unavailable {
+        if (!Files.isDirectory(dir)) {
+            throw new SpecialRemote.Unavailable("directory " + dir + " is not accessible");
+        }
+    }
+
+    /** Whether content is at any of {@code candidates}; at none only if {@code dir} is accessible. */
+    static boolean presentAtAny(Path dir, List<Path> candidates) throws SpecialRemote.Unavailable {
+        for (Path candidate : candidates) {
+            if (fileExists(candidate)) {
+                return true;
+            }
+        }
+        requireAccessible(dir);
+        return false;
+    }
+
+    /**
+     * The content at the first of {@code candidates} that has it (one removed or renamed meanwhile
+     * is passed over); empty only if {@code dir} is accessible.
+     */
+    static Optional<SpecialRemote.StoredObject> openFirst(Path dir, List<Path> candidates) throws IOException {
+        for (Path candidate : candidates) {
+            if (fileExists(candidate)) {
+                try {
+                    return Optional.of(open(candidate));
+                } catch (NoSuchFileException e) {
+                    // gone meanwhile: look further
+                }
+            }
+        }
+        requireAccessible(dir);
+        return Optional.empty();
     }
 
     /** Opens content stored on the remote for sending, as the served repository's own objects are sent. */
