@@ -102,6 +102,13 @@ public final class HttpRemoteTarget implements AnnexTarget {
         try {
             answer = remote.json(remote.send(request, HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
+            // A remote that has the key already may answer before reading the body and close the
+            // connection under it, which surfaces here as a failed send: ask it whether it has the key.
+            if (presentAfterFailedPut(key)) {
+                log.debug("put of {} to {} broke off, but the remote has it", key.serialize(), remote.name());
+                locationLog.record(key, remote.uuid(), true);
+                return new PutOutcome.Stored(List.of());
+            }
             log.info("put of {} to {} failed: {}", key.serialize(), remote.name(), P2pHttpRemote.describe(e));
             return new PutOutcome.NotStored("remote failed: " + P2pHttpRemote.describe(e), List.of());
         }
@@ -111,6 +118,14 @@ public final class HttpRemoteTarget implements AnnexTarget {
         }
         locationLog.record(key, remote.uuid(), true);
         return new PutOutcome.Stored(plus);
+    }
+
+    private boolean presentAfterFailedPut(Key key) {
+        try {
+            return checkPresent(key);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     @Override

@@ -217,6 +217,36 @@ class HttpRemoteTargetTest {
         assertThat(seen.getLast().getRequestHeaders().getFirst("X-git-annex-data-length")).isEqualTo("0");
     }
 
+    /** Closes the connection on a put without reading or answering; checkpresent says {@code present}. */
+    private static void putBreaksOffAndCheckpresentSays(boolean present) {
+        handler = exchange -> {
+            if (exchange.getRequestURI().getRawPath().endsWith("/put")) {
+                exchange.close();
+            } else {
+                exchange.getRequestBody().readAllBytes();
+                answer(exchange, 200, "{\"present\":" + present + "}");
+            }
+        };
+    }
+
+    @Test
+    void aPutTheRemoteBreaksOffIsStoredOnlyIfTheRemoteThenHasTheKey() throws Exception {
+        byte[] body = new byte[300_000];
+        putBreaksOffAndCheckpresentSays(true);
+        assertThat(target(ApiVersion.V4).put(new Upload(KEY, null, 0, body.length, false, new ByteArrayInputStream(body))))
+                .isEqualTo(new PutOutcome.Stored(List.of()));
+        assertThat(seen.getLast().getRequestURI().getRawPath()).endsWith("/v4/checkpresent");
+        assertThat(logged).containsExactly(KEY.serialize() + " " + REMOTE.value() + " true");
+
+        putBreaksOffAndCheckpresentSays(false);
+        assertThat(target(ApiVersion.V4).put(new Upload(KEY, null, 0, body.length, false, new ByteArrayInputStream(body))))
+                .isInstanceOf(PutOutcome.NotStored.class);
+        handler = exchange -> exchange.close();
+        assertThat(target(ApiVersion.V4).put(new Upload(KEY, null, 0, body.length, false, new ByteArrayInputStream(body))))
+                .isInstanceOf(PutOutcome.NotStored.class);
+        assertThat(logged).hasSize(1);
+    }
+
     @Test
     void putoffsetRemoveBeforeAndTimestampAskTheRemote() throws Exception {
         json("{\"offset\":4}");
