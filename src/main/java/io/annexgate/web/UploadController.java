@@ -40,7 +40,12 @@ class UploadController {
         boolean dataPresent = params.dataPresent(v);
         long dataLength = params.dataLength();
         AnnexTarget target = gate.admit(uuid, Endpoint.PUT, request);
-        PutOutcome outcome = target.put(new Upload(key, client, offset, dataLength, dataPresent, request.getInputStream()));
+        PutOutcome outcome;
+        try {
+            outcome = target.put(new Upload(key, client, offset, dataLength, dataPresent, request.getInputStream()));
+        } finally {
+            UnreadBody.discard(request.getInputStream(), dataLength);
+        }
         boolean stored = outcome instanceof PutOutcome.Stored;
         ApiExchange.outcome(request, stored ? "stored" : "not_stored");
         ApiResponses.json(response, JsonShapes.stored(stored, v, outcome.plusUuids()));

@@ -124,6 +124,52 @@ class ProtocolTest {
         assertThat(api.post("v1", "putoffset", "key", key, "clientuuid", RawApi.CLIENT).text()).isEqualTo("{\"alreadyhave\":true}");
     }
 
+    /**
+     * A put of a key the server has is answered without storing anything, but the body the client
+     * sends in full is read to its end first, as git-annex's server does: a client writing all of it
+     * before reading the answer (as git-annex's own does) must neither hit a broken pipe nor lose the
+     * connection for its next request.
+     */
+    @Test
+    void aPutOfAKeyTheServerHasReadsTheBodyAndKeepsTheConnection() throws IOException {
+        byte[] content = new byte[12_000_000];
+        new java.util.Random(31).nextBytes(content);
+        String key = served.add("present.bin", content);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            out.write(("POST /git-annex/" + served.uuid() + "/v4/put?clientuuid=" + RawApi.CLIENT + "&key=" + key
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+                    + "X-git-annex-data-length: " + content.length + "\r\nContent-Length: " + content.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(content);
+            out.flush();
+            assertThat(responseOn(in)).startsWith("HTTP/1.1 200").endsWith("{\"plusuuids\":[],\"stored\":true}");
+
+            out.write(("GET /git-annex/" + served.uuid() + "/v4/key/" + helloKey + "?clientuuid=" + RawApi.CLIENT
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(responseOn(in)).startsWith("HTTP/1.1 200").endsWith("hello\n");
+        }
+        assertThat(api.get("v4", key).body()).isEqualTo(content);
+    }
+
+    /** One HTTP/1.1 response with a Content-Length, headers and body as text. */
+    private static String responseOn(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new java.io.EOFException("connection closed after: " + head);
+            }
+            head.append((char) c);
+        }
+        Matcher length = Pattern.compile("(?i)content-length: *([0-9]+)").matcher(head);
+        assertThat(length.find()).as("Content-Length in %s", head).isTrue();
+        byte[] body = in.readNBytes(Integer.parseInt(length.group(1)));
+        return head + new String(body, StandardCharsets.UTF_8);
+    }
+
     @Test
     void aPutPastTheServersOffsetIsNotStored() {
         byte[] content = "gap\n".getBytes(StandardCharsets.UTF_8);

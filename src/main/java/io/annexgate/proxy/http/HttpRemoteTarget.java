@@ -92,15 +92,15 @@ public final class HttpRemoteTarget implements AnnexTarget {
         String query = dataPresent
                 ? remote.query(bypass, "key", key(key), "offset", Long.toString(upload.offset()), "data-present", "true")
                 : remote.query(bypass, "key", key(key), "offset", Long.toString(upload.offset()));
+        PumpedBody body = dataPresent ? null : PumpedBody.of(upload.body(), "annexgate-put-" + remote.name());
         HttpRequest request = remote.request(version, "put", query)
                 .header("Content-Type", "application/octet-stream")
                 .header(P2pHttpRemote.DATA_LENGTH, Long.toString(dataPresent ? 0 : upload.dataLength()))
-                .POST(dataPresent ? HttpRequest.BodyPublishers.noBody()
-                        : PumpedBody.of(upload.body(), "annexgate-put-" + remote.name()))
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : body)
                 .build();
         JsonNode answer;
         try {
-            answer = remote.json(remote.send(request, HttpResponse.BodyHandlers.ofString()));
+            answer = remote.json(sendReleasingBody(request, body));
         } catch (IOException e) {
             // A remote that has the key already may answer before reading the body and close the
             // connection under it, which surfaces here as a failed send: ask it whether it has the key.
@@ -118,6 +118,21 @@ public final class HttpRemoteTarget implements AnnexTarget {
         }
         locationLog.record(key, remote.uuid(), true);
         return new PutOutcome.Stored(plus);
+    }
+
+    /** Sends the put; when it returns, however it ended, the client's body is no longer being read. */
+    private HttpResponse<String> sendReleasingBody(HttpRequest request, PumpedBody body) throws IOException {
+        try {
+            return remote.send(request, HttpResponse.BodyHandlers.ofString());
+        } finally {
+            if (body != null) {
+                try {
+                    body.stop();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 
     private boolean presentAfterFailedPut(Key key) {

@@ -29,6 +29,7 @@ final class PumpedBody implements HttpRequest.BodyPublisher {
     private final Source source;
     private final String name;
     private final AtomicBoolean subscribed = new AtomicBoolean();
+    private volatile Pump pump;
 
     PumpedBody(Source source, String name) {
         this.source = source;
@@ -69,10 +70,24 @@ final class PumpedBody implements HttpRequest.BodyPublisher {
             subscriber.onError(new IOException("a streamed body cannot be sent twice"));
             return;
         }
-        Pump pump = new Pump(subscriber);
-        pump.thread = Thread.ofVirtual().name(name).unstarted(pump);
-        subscriber.onSubscribe(pump);
-        pump.thread.start();
+        Pump started = new Pump(subscriber);
+        started.thread = Thread.ofVirtual().name(name).unstarted(started);
+        pump = started;
+        subscriber.onSubscribe(started);
+        started.thread.start();
+    }
+
+    /**
+     * Ends the pump, if it runs, and waits until it no longer reads the source: once the exchange is
+     * over (the remote may answer before reading all of it) the source is the caller's again. A
+     * pump blocked reading the source stops when that read returns.
+     */
+    void stop() throws InterruptedException {
+        Pump running = pump;
+        if (running != null) {
+            running.cancel();
+            running.thread.join();
+        }
     }
 
     private final class Pump implements Flow.Subscription, Runnable {
