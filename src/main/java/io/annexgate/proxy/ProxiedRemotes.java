@@ -9,6 +9,7 @@ import io.annexgate.proxy.http.HttpRemoteTarget;
 import io.annexgate.proxy.http.P2pHttpClient;
 import io.annexgate.proxy.http.P2pHttpRemote;
 import io.annexgate.proxy.http.P2pHttpUrl;
+import io.annexgate.proxy.http.RemoteCredentials;
 import io.annexgate.proxy.p2p.P2PConnection;
 import io.annexgate.proxy.p2p.RemoteTransport;
 import io.annexgate.proxy.p2p.SshCommand;
@@ -107,8 +108,8 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
             case RemoteRoute.ToSpecialRemote(SpecialRemote special) ->
                     new SpecialRemoteTarget(remote.uuid(), special, remote.via().locationLog(), monotonicClock);
             case RemoteRoute.OverP2P p2p -> new ProxiedRemoteTarget(remote, this, ApiVersion.V0.number(), Set.of());
-            case RemoteRoute.OverHttp(P2pHttpUrl url) -> new HttpRemoteTarget(
-                    new P2pHttpRemote(remote.uuid(), remote.name(), url, remote.via().repository().uuid(), http),
+            case RemoteRoute.OverHttp(P2pHttpUrl url, RemoteCredentials credentials) -> new HttpRemoteTarget(
+                    new P2pHttpRemote(remote.uuid(), remote.name(), url, credentials, remote.via().repository().uuid(), http),
                     remote.via().locationLog(), lockRegistry(remote.uuid()), ApiVersion.V0, Set.of());
             case RemoteRoute.Unreachable u -> new ProxiedRemoteTarget(remote, this, ApiVersion.V0.number(), Set.of());
         };

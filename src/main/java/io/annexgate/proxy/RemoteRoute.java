@@ -1,6 +1,7 @@
 package io.annexgate.proxy;
 
 import io.annexgate.proxy.http.P2pHttpUrl;
+import io.annexgate.proxy.http.RemoteCredentials;
 import io.annexgate.proxy.p2p.RemoteTransport;
 import io.annexgate.proxy.special.SpecialRemote;
 
@@ -14,8 +15,11 @@ sealed interface RemoteRoute {
      */
     record OverP2P(RemoteTransport transport) implements RemoteRoute { }
 
-    /** A git remote serving git-annex's P2P protocol over HTTP ({@code annex+http} url or {@code annexUrl}). */
-    record OverHttp(P2pHttpUrl url) implements RemoteRoute { }
+    /**
+     * A git remote serving git-annex's P2P protocol over HTTP ({@code annex+http} url or
+     * {@code annexUrl}), asked with {@code credentials} (kept across re-readings of the settings).
+     */
+    record OverHttp(P2pHttpUrl url, RemoteCredentials credentials) implements RemoteRoute { }
 
     /** A special remote Annexgate stores to and reads from itself. */
     record ToSpecialRemote(SpecialRemote remote) implements RemoteRoute { }

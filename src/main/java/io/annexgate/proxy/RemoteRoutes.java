@@ -1,7 +1,9 @@
 package io.annexgate.proxy;
 
 import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.proxy.http.GitCredentialHelper;
 import io.annexgate.proxy.http.P2pHttpUrl;
+import io.annexgate.proxy.http.RemoteCredentials;
 import io.annexgate.proxy.p2p.ShellTransport;
 import io.annexgate.proxy.p2p.SshCommand;
 import io.annexgate.proxy.p2p.SshLocation;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.lib.Config;
 
@@ -31,6 +34,7 @@ final class RemoteRoutes {
     private final SshCommand ssh;
     private final S3Remotes s3;
     private final ExportedTrees exportedTrees;
+    private final Map<CredentialScope, RemoteCredentials> httpCredentials = new ConcurrentHashMap<>();
 
     /**
      * @param ssh how ssh is run for remotes reached over ssh
@@ -53,7 +57,9 @@ final class RemoteRoutes {
     RemoteRoute ofGitRemote(Path repositoryDir, String name, AnnexUuid uuid, String url, Config config) {
         String location = annexLocation(config, name, url);
         if (P2pHttpUrl.isP2pHttpUrl(location)) {
-            return P2pHttpUrl.parse(location).<RemoteRoute>map(RemoteRoute.OverHttp::new)
+            String gitUrl = insteadOf(config, url.strip(), "insteadOf").orElse(url.strip());
+            return P2pHttpUrl.parse(location)
+                    .<RemoteRoute>map(u -> new RemoteRoute.OverHttp(u, credentials(repositoryDir, u, gitUrl)))
                     .orElseGet(() -> unreachable(name, "cannot parse its annex+http url"));
         }
         Optional<Path> path = localPath(repositoryDir, location);
@@ -75,6 +81,18 @@ final class RemoteRoutes {
         return unreachable(name, "only remotes at a local path, over ssh or at an annex+http url are proxied (url "
                 + USER_INFO.matcher(location).replaceFirst("$1") + ")");
     }
+
+    /**
+     * The credentials of an annex+http remote of one repository, the same object for as long as its
+     * url and credential url stay the same, so what git's helpers gave is asked for once.
+     */
+    private RemoteCredentials credentials(Path repositoryDir, P2pHttpUrl url, String gitUrl) {
+        String credentialUrl = RemoteCredentials.credentialUrl(url, gitUrl);
+        return httpCredentials.computeIfAbsent(new CredentialScope(repositoryDir, url.url(), credentialUrl),
+                scope -> RemoteCredentials.of(url, credentialUrl, new GitCredentialHelper(repositoryDir)));
+    }
+
+    private record CredentialScope(Path repository, String annexUrl, String credentialUrl) { }
 
     /** The url git-annex uses for a git remote, as {@link #ofGitRemote} describes. */
     static String annexLocation(Config config, String name, String url) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.AnnexgateServer;
+import io.annexgate.testing.CredentialHelperScript;
 import io.annexgate.testing.Keys;
 import io.annexgate.testing.ProxiedRoundTrip;
 import io.annexgate.testing.RawApi;
@@ -32,6 +33,8 @@ class ProxiedHttpRemoteTest {
 
     static AnnexRepo r3;
     static AnnexRepo r5;
+    static AnnexRepo r6;
+    static Path helperLog;
     static AnnexgateServer remoteServer;
     static AnnexRepo served;
     static AnnexgateServer server;
@@ -43,6 +46,7 @@ class ProxiedHttpRemoteTest {
         Path remoteRepos = Files.createDirectories(tmp.resolve("remote-repos"));
         r3 = AnnexRepo.init(remoteRepos, "r3");
         r5 = AnnexRepo.init(remoteRepos, "r5");
+        r6 = AnnexRepo.init(remoteRepos, "r6");
         remoteServer = AnnexgateServer.serve(remoteRepos, "--directory=" + remoteRepos, "--authenv-http",
                 "--GIT_ANNEX_P2PHTTP_PASSWORD_alice=wonder land");
         String hostPort = "127.0.0.1:" + remoteServer.port();
@@ -57,6 +61,15 @@ class ProxiedHttpRemoteTest {
         served.git("config", "remote.r5.annexurl", "annex+http://" + hostPort + "/git-annex/");
         served.git("config", "remote.r5.annex-uuid", r5.uuid());
         served.git("config", "remote.r5.annex-proxy", "true");
+        // the same server: an http git url on the same host, so git's helpers are asked for that url,
+        // and the served repository's helper knows a password for http://127.0.0.1:PORT only
+        served.git("remote", "add", "r6", "http://" + hostPort + "/r6.git");
+        served.git("config", "remote.r6.annexurl", "annex+http://" + hostPort + "/git-annex/");
+        served.git("config", "remote.r6.annex-uuid", r6.uuid());
+        served.git("config", "remote.r6.annex-proxy", "true");
+        helperLog = tmp.resolve("credential-helper.log");
+        CredentialHelperScript.configure(served.dir(),
+                CredentialHelperScript.write(tmp, helperLog, "*protocol=http*host=" + hostPort + "*"));
         // nothing listening there
         served.git("config", "remote.down.url", "annex+http://127.0.0.1:1/git-annex/");
         served.git("config", "remote.down.annex-uuid", "0badc0de-0000-4000-8000-000000000504");
@@ -169,6 +182,17 @@ class ProxiedHttpRemoteTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
                 api.post("v4", "remove", "key", key, "clientuuid", RawApi.CLIENT).text().contains("\"removed\":true"));
         assertThat(r3.hasContent(key)).isFalse();
+    }
+
+    @Test
+    void withoutCredentialsInItsUrlARemoteIsAskedWithWhatGitsCredentialHelperGives() throws Exception {
+        ProxiedRoundTrip.copyGetAndDrop(client, served, r6, "origin-r6", "helped.bin", bytes(300_000, 26));
+        java.util.List<String> asked = Files.readAllLines(helperLog);
+        String hostPort = "127.0.0.1:" + remoteServer.port();
+        // asked once, for the git url (same host as the annex url), and told it worked once
+        assertThat(asked.stream().filter(line -> line.contains("host=" + hostPort) && line.contains("protocol=http ")))
+                .containsExactly("get protocol=http host=" + hostPort + " ",
+                        "store protocol=http host=" + hostPort + " username=alice ");
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -37,15 +38,18 @@ import tools.jackson.databind.json.JsonMapper;
  * @param uuid the remote's uuid ({@code remote.NAME.annex-uuid}), the one the API paths name
  * @param name the remote's name, for messages
  * @param url where its API is
+ * @param credentials what it is asked with
  * @param self the served repository, sent as {@code clientuuid}
  * @param client the shared HTTP client
  */
-public record P2pHttpRemote(AnnexUuid uuid, String name, P2pHttpUrl url, AnnexUuid self, P2pHttpClient client) {
+public record P2pHttpRemote(AnnexUuid uuid, String name, P2pHttpUrl url, RemoteCredentials credentials, AnnexUuid self,
+        P2pHttpClient client) {
 
     /** Bound on waiting for an answer that carries no content. */
     static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     static final String DATA_LENGTH = "X-git-annex-data-length";
+    static final String AUTHORIZATION = "Authorization";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int ERROR_TEXT_BYTES = 4096;
@@ -67,7 +71,7 @@ public record P2pHttpRemote(AnnexUuid uuid, String name, P2pHttpUrl url, AnnexUu
 
     HttpRequest.Builder request(ApiVersion version, String endpoint, String query) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(url.endpoint(uuid, version, endpoint, query));
-        url.authorization().ifPresent(a -> builder.header("Authorization", a));
+        credentials.authorization().ifPresent(a -> builder.header(AUTHORIZATION, a));
         return builder;
     }
 
@@ -96,8 +100,47 @@ public record P2pHttpRemote(AnnexUuid uuid, String name, P2pHttpUrl url, AnnexUu
         }
     }
 
-    /** Sends, turning a remote that cannot be reached into a 502. */
+    /**
+     * Sends, turning a remote that cannot be reached into a 502. A 401 is answered with credentials
+     * from git's helpers ({@link RemoteCredentials}) and the request sent again, when its body can be
+     * sent twice (a streamed put's cannot: the credential then serves the next request).
+     */
     <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
+        Optional<String> sent = request.headers().firstValue(AUTHORIZATION);
+        HttpResponse<T> response = sendOnce(request, handler);
+        if (response.statusCode() != 401) {
+            if (response.statusCode() == 200) {
+                credentials.accepted(sent);
+            }
+            return response;
+        }
+        Optional<String> retry = credentials.afterUnauthorized(sent);
+        if (retry.isEmpty() || !resendable(request)) {
+            return response;
+        }
+        discard(response);
+        HttpRequest again = HttpRequest.newBuilder(request, (header, value) -> !header.equalsIgnoreCase(AUTHORIZATION))
+                .header(AUTHORIZATION, retry.get()).build();
+        HttpResponse<T> second = sendOnce(again, handler);
+        if (second.statusCode() == 401) {
+            credentials.afterUnauthorized(retry);
+        } else if (second.statusCode() == 200) {
+            credentials.accepted(retry);
+        }
+        return second;
+    }
+
+    private static boolean resendable(HttpRequest request) {
+        return request.bodyPublisher().map(body -> body.contentLength() == 0).orElse(true);
+    }
+
+    private static void discard(HttpResponse<?> response) throws IOException {
+        if (response.body() instanceof InputStream body) {
+            body.close();
+        }
+    }
+
+    private <T> HttpResponse<T> sendOnce(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
         try {
             return client.http().send(request, handler);
         } catch (ConnectException | HttpConnectTimeoutException e) {

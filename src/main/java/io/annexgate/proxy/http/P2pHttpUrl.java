@@ -7,7 +7,6 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -20,9 +19,9 @@ import java.util.Optional;
  *
  * @param url the url as configured
  * @param base scheme, host, port and path prefix the API paths are appended to (no user info)
- * @param authorization the {@code Authorization} header value, when the url carries credentials
+ * @param credential the user and password the url carries, if any
  */
-public record P2pHttpUrl(String url, URI base, Optional<String> authorization) {
+public record P2pHttpUrl(String url, URI base, Optional<BasicCredential> credential) {
 
     /** git-annex's default port for the HTTP API (git's own is 9418). */
     public static final int DEFAULT_PORT = 9417;
@@ -57,11 +56,11 @@ public record P2pHttpUrl(String url, URI base, Optional<String> authorization) {
         if (path.equals("/git-annex")) {
             path = "";
         }
-        Optional<String> authorization = Optional.ofNullable(u.getRawUserInfo()).map(P2pHttpUrl::basic);
+        Optional<BasicCredential> credential = Optional.ofNullable(u.getRawUserInfo()).map(P2pHttpUrl::userInfo);
         try {
             URI base = new URI(u.getScheme().toLowerCase(Locale.ROOT) + "://" + hostForUri(u.getHost()) + ":" + port
                     + path);
-            return Optional.of(new P2pHttpUrl(url.strip(), base, authorization));
+            return Optional.of(new P2pHttpUrl(url.strip(), base, credential));
         } catch (URISyntaxException e) {
             return Optional.empty();
         }
@@ -71,11 +70,16 @@ public record P2pHttpUrl(String url, URI base, Optional<String> authorization) {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
-    private static String basic(String rawUserInfo) {
+    private static BasicCredential userInfo(String rawUserInfo) {
         int colon = rawUserInfo.indexOf(':');
         String user = decode(colon < 0 ? rawUserInfo : rawUserInfo.substring(0, colon));
         String password = colon < 0 ? "" : decode(rawUserInfo.substring(colon + 1));
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return new BasicCredential(user, password);
+    }
+
+    /** The {@code Authorization} header value for the url's own credentials, if it carries some. */
+    public Optional<String> authorization() {
+        return credential.map(BasicCredential::authorization);
     }
 
     private static String decode(String s) {
@@ -95,7 +99,7 @@ public record P2pHttpUrl(String url, URI base, Optional<String> authorization) {
 
     /** For logs and answers: the url without credentials. */
     public String redacted() {
-        return authorization.isPresent() ? "annex+" + base : url;
+        return credential.isPresent() ? "annex+" + base : url;
     }
 
     /** Without the credentials, which are not for logs. */

@@ -97,7 +97,7 @@ class HttpRemoteTargetTest {
     private HttpRemoteTarget target(ApiVersion version, String userInfo) {
         P2pHttpUrl url = P2pHttpUrl.parse("annex+http://" + userInfo + "127.0.0.1:" + server.getAddress().getPort()
                 + "/git-annex/").orElseThrow();
-        return (HttpRemoteTarget) new HttpRemoteTarget(new P2pHttpRemote(REMOTE, "r", url, SELF, client), locationLog,
+        return (HttpRemoteTarget) new HttpRemoteTarget(new P2pHttpRemote(REMOTE, "r", url, RemoteCredentials.ofUrl(url), SELF, client), locationLog,
                 locks, ApiVersion.V0, Set.of()).forRequest(version, Set.of(GATEWAY));
     }
 
@@ -307,8 +307,8 @@ class HttpRemoteTargetTest {
     void aRemoteThatCannotLockOrNothingListeningIsNotALock() throws Exception {
         json("{\"locked\":false}");
         assertThat(target(ApiVersion.V4).lockContent(KEY)).isInstanceOf(LockOutcome.NotLocked.class);
-        P2pHttpRemote nowhere = new P2pHttpRemote(REMOTE, "gone", P2pHttpUrl.parse("annex+http://127.0.0.1:1/").orElseThrow(),
-                SELF, client);
+        P2pHttpUrl gone = P2pHttpUrl.parse("annex+http://127.0.0.1:1/").orElseThrow();
+        P2pHttpRemote nowhere = new P2pHttpRemote(REMOTE, "gone", gone, RemoteCredentials.ofUrl(gone), SELF, client);
         assertThatThrownBy(() -> new HttpRemoteTarget(nowhere, locationLog, locks, ApiVersion.V4, Set.of()).checkPresent(KEY))
                 .isInstanceOf(ProxyUnavailable.class).hasMessageStartingWith("cannot reach remote gone at annex+http://127.0.0.1:1/");
     }

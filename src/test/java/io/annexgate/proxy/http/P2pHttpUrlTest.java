@@ -53,8 +53,8 @@ class P2pHttpUrlTest {
 
     @Test
     void requestsNameTheRemoteAndSendTheServedRepositoryAsClientWithEveryBypass() {
-        P2pHttpRemote remote = new P2pHttpRemote(REMOTE, "r", P2pHttpUrl.parse("annex+http://h/git-annex/").orElseThrow(),
-                SELF, null);
+        P2pHttpUrl url = P2pHttpUrl.parse("annex+http://h/git-annex/").orElseThrow();
+        P2pHttpRemote remote = new P2pHttpRemote(REMOTE, "r", url, RemoteCredentials.ofUrl(url), SELF, null);
         AnnexUuid gateway = new AnnexUuid("0badc0de-0000-4000-8000-0000000000aa");
         assertThat(remote.request(ApiVersion.V3, "checkpresent", remote.query(Set.of(gateway), "key", "SHA1-s1--ab c"))
                 .build().uri()).isEqualTo(URI.create("http://h:9417/git-annex/" + REMOTE.value()
