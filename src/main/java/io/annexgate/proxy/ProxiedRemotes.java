@@ -60,6 +60,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     private final MonotonicClock monotonicClock;
     private final int lockedFiles;
     private final ProxyConnectionPool<P2PConnection> pool;
+    private final ProxyPoolMetrics poolMetrics;
     private final RemoteRoutes routes;
     private final P2pHttpClient http = new P2pHttpClient();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
@@ -82,6 +83,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
         this.monotonicClock = monotonicClock;
         this.lockedFiles = lockedFiles;
         this.pool = new ProxyConnectionPool<>(proxyConnections, this::open, poolMetrics);
+        this.poolMetrics = poolMetrics;
         long checkEvery = Math.max(1, idleTimeout.toMillis() / 4);
         scheduler.scheduleWithFixedDelay(() -> evictIdle(idleTimeout), checkEvery, checkEvery,
                 TimeUnit.MILLISECONDS);
@@ -125,7 +127,11 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
 
     /** The locks held through connections to one remote, bounded by {@code --lockedfiles} like the local ones. */
     LockRegistry lockRegistry(AnnexUuid remote) {
-        return lockRegistries.computeIfAbsent(remote, r -> new CaffeineLockRegistry(monotonicClock, lockedFiles));
+        return lockRegistries.computeIfAbsent(remote, r -> {
+            LockRegistry registry = new CaffeineLockRegistry(monotonicClock, lockedFiles);
+            poolMetrics.locksHeld(r, registry::held);
+            return registry;
+        });
     }
 
     private Map<AnnexUuid, ProxiedRemote> current() {

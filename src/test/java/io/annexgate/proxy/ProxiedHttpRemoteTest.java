@@ -171,6 +171,8 @@ class ProxiedHttpRemoteTest {
 
         assertThat(api.post("v4", "remove", "key", key, "clientuuid", RawApi.CLIENT).text())
                 .contains("\"removed\":false");
+        String onR3 = "remote=\"" + r3.uuid() + "\"";
+        assertThat(AnnexgateServer.sum(server.prometheus(), "annexgate_proxy_locks_held{", onR3)).isEqualTo(1.0);
         // git-annex in r3 itself cannot drop it either: the remote server holds the content lock
         assertThat(r3.tryAnnex("drop", "--force", "--key", key).ok()).isFalse();
         assertThat(r3.hasContent(key)).isTrue();
@@ -182,6 +184,7 @@ class ProxiedHttpRemoteTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
                 api.post("v4", "remove", "key", key, "clientuuid", RawApi.CLIENT).text().contains("\"removed\":true"));
         assertThat(r3.hasContent(key)).isFalse();
+        assertThat(AnnexgateServer.sum(server.prometheus(), "annexgate_proxy_locks_held{", onR3)).isEqualTo(0.0);
     }
 
     @Test

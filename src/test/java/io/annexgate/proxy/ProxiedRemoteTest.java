@@ -10,10 +10,6 @@ import io.annexgate.testing.RawApi;
 import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -186,17 +182,15 @@ class ProxiedRemoteTest {
     @Test
     void poolMetersAppearAfterProxiedTraffic() throws Exception {
         api.checkpresent(Keys.sha256e("meters"));
-        HttpResponse<String> metrics = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.managementPort()
-                        + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+        String metrics = server.prometheus();
         String r = "remote=\"" + r2.uuid() + "\"";
         for (String series : new String[] {"annexgate_proxy_connections_opened_total{",
                 "annexgate_proxy_connections_idle{", "annexgate_proxy_connections_active{",
                 "annexgate_proxy_connections_reused_total{", "annexgate_proxy_connections_evicted_total{"}) {
-            assertThat(metrics.body().lines().filter(l -> l.startsWith(series) && l.contains(r))).hasSize(1);
+            assertThat(metrics.lines().filter(l -> l.startsWith(series) && l.contains(r))).hasSize(1);
         }
         // the dashboard's pool panel and the proxy-failure alert: failures when opening and when found broken
-        assertThat(metrics.body().lines().filter(l -> l.startsWith("annexgate_proxy_connections_failed_total{") && l.contains(r)))
+        assertThat(metrics.lines().filter(l -> l.startsWith("annexgate_proxy_connections_failed_total{") && l.contains(r)))
                 .hasSize(2);
     }
 }

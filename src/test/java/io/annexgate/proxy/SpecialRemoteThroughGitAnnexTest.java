@@ -6,10 +6,6 @@ import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.AnnexgateServer;
 import io.annexgate.testing.Keys;
 import io.annexgate.testing.RawApi;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -94,20 +90,10 @@ class SpecialRemoteThroughGitAnnexTest {
         api.checkpresent(Keys.sha256e("idle"));
         String remote = "remote=\"" + remoteUuid + "\"";
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            String metrics = prometheus();
-            assertThat(series(metrics, "annexgate_proxy_connections_idle{", remote)).isEqualTo(0.0);
-            assertThat(series(metrics, "annexgate_proxy_connections_evicted_total{", remote)).isGreaterThanOrEqualTo(1.0);
+            String metrics = server.prometheus();
+            assertThat(AnnexgateServer.sum(metrics, "annexgate_proxy_connections_idle{", remote)).isEqualTo(0.0);
+            assertThat(AnnexgateServer.sum(metrics, "annexgate_proxy_connections_evicted_total{", remote)).isGreaterThanOrEqualTo(1.0);
         });
-    }
-
-    private static String prometheus() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + server.managementPort() + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static double series(String metrics, String prefix, String tag) {
-        return metrics.lines().filter(l -> l.startsWith(prefix) && l.contains(tag))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test

@@ -69,6 +69,26 @@ public final class AnnexgateServer implements AutoCloseable {
         return "annex+http://127.0.0.1:" + port + "/git-annex/";
     }
 
+    /** What Prometheus would scrape from the management port. */
+    public String prometheus() {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + managementPort() + "/actuator/prometheus")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The sum of the samples in {@code scrape} whose line starts with {@code prefix} and contains {@code tag}. */
+    public static double sum(String scrape, String prefix, String tag) {
+        return scrape.lines().filter(l -> l.startsWith(prefix) && l.contains(tag))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

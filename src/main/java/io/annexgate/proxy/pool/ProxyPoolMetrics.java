@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * The proxy connection pool's meters, tagged by remote uuid (there are few proxied remotes):
@@ -17,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code stage}: {@code open} or {@code broken}), and {@code annexgate_proxy_connection_wait_seconds},
  * the time a request waited to get a connection (reuse or open). Not {@code _created_total}: the
  * Prometheus exporter takes a {@code _created} suffix for a counter's creation time and drops it.
+ * Beside them, {@code annexgate_proxy_locks_held}: content locks held on each proxied remote for
+ * clients (over P2P or HTTP), each remote bounded by {@code --lockedfiles} as the local ones.
  */
 public final class ProxyPoolMetrics {
 
@@ -50,6 +53,13 @@ public final class ProxyPoolMetrics {
                         .description("Connections that could not be opened, or were found broken").register(registry),
                 Timer.builder("annexgate.proxy.connection.wait").tag("remote", tag)
                         .description("Time a request waited for a connection to a proxied remote").register(registry));
+    }
+
+    /** Shows how many locks {@code held} counts for {@code remote} as {@code annexgate_proxy_locks_held}. */
+    public void locksHeld(AnnexUuid remote, IntSupplier held) {
+        Gauge.builder("annexgate.proxy.locks.held", held, h -> h.getAsInt()).strongReference(true)
+                .tag("remote", remote.value())
+                .description("Content locks held on a proxied remote for clients").register(registry);
     }
 
     private Counter counter(String what, String description, String tag) {
