@@ -7,7 +7,6 @@ import io.annexgate.protocol.ApiVersion;
 import io.annexgate.protocol.Key;
 import io.annexgate.protocol.LockId;
 import io.annexgate.repository.ByteSink;
-import io.annexgate.repository.OtherTmp;
 import io.annexgate.service.AnnexTarget;
 import io.annexgate.service.ContentSource;
 import io.annexgate.service.LockOutcome;
@@ -17,15 +16,14 @@ import io.annexgate.service.RemoveOutcome;
 import io.annexgate.service.ServedState;
 import io.annexgate.service.Upload;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,24 +145,36 @@ final class ClusterTarget implements AnnexTarget {
         return missing.isEmpty() ? nodes() : missing;
     }
 
+    /**
+     * Every node asked; the key is already there when every chosen node has it, else a put starts
+     * at the lowest offset a node asks for (each node then skips what it already has).
+     */
     @Override
     public PutOffsetOutcome putOffset(Key key) throws IOException {
         List<AnnexTarget> targets = putTargets(key);
         List<AnnexUuid> have = new ArrayList<>();
+        long lowest = Long.MAX_VALUE;
         for (FanOut.Result<AnnexTarget, PutOffsetOutcome> r : fanOut.run(targets, n -> n.putOffset(key))) {
-            if (r.ok() && r.value() instanceof PutOffsetOutcome.AlreadyHave) {
-                have.add(r.node().uuid());
+            if (!r.ok()) {
+                continue;
+            }
+            switch (r.value()) {
+                case PutOffsetOutcome.AlreadyHave a -> have.add(r.node().uuid());
+                case PutOffsetOutcome.Offset o -> lowest = Math.min(lowest, o.offset());
             }
         }
         if (!targets.isEmpty() && have.size() == targets.size()) {
             return new PutOffsetOutcome.AlreadyHave(have);
         }
-        return new PutOffsetOutcome.Offset(0);
+        return new PutOffsetOutcome.Offset(lowest == Long.MAX_VALUE ? 0 : lowest);
     }
 
     /**
-     * The body is received once into the gateway's temporary directory, then sent to every chosen
-     * node, {@code --clusterjobs} at a time; each node verifies what it receives.
+     * The client's body is relayed to every chosen node at once as it arrives (no copy on the
+     * gateway), each node on a virtual thread of its own taking the put as it would from a client:
+     * it skips what it has already (its own offset), verifies what it receives, and answers; a node
+     * that has the key or fails is left out of the relay. All chosen nodes receive at once,
+     * whatever {@code --clusterjobs} says, since the body is read only once.
      */
     @Override
     public PutOutcome put(Upload upload) throws IOException {
@@ -176,28 +186,34 @@ final class ClusterTarget implements AnnexTarget {
         if (upload.dataPresent()) {
             return fold(key, fanOut.run(targets, n -> n.put(upload)));
         }
-        if (upload.offset() != 0) {
-            return new PutOutcome.NotStored("clusters take puts from offset 0 only", List.of());
-        }
-        return OtherTmp.using(cluster.gateway().repository(), tmp -> {
-            Path staged = Files.createTempFile(tmp, "cluster-put-", ".part");
-            try {
-                long received;
-                try (OutputStream out = Files.newOutputStream(staged)) {
-                    received = upload.copyBodyTo(out);
-                }
-                if (received != upload.dataLength()) {
-                    return new PutOutcome.NotStored("short body", List.of());
-                }
-                return fold(key, fanOut.run(targets, n -> {
-                    try (InputStream in = Files.newInputStream(staged)) {
-                        return n.put(new Upload(key, upload.client(), 0, received, false, in));
+        BodyBroadcast broadcast = new BodyBroadcast(targets.size());
+        List<FanOut.Result<AnnexTarget, PutOutcome>> results = new ArrayList<>();
+        try (ExecutorService threads = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("annexgate-cluster-put-", 0).factory())) {
+            List<Future<PutOutcome>> puts = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                AnnexTarget node = targets.get(i);
+                int receiver = i;
+                puts.add(threads.submit(() -> {
+                    try {
+                        return node.put(new Upload(key, upload.client(), upload.offset(), upload.dataLength(), false,
+                                broadcast.receiver(receiver)));
+                    } finally {
+                        broadcast.abandon(receiver);
                     }
                 }));
-            } finally {
-                Files.deleteIfExists(staged);
             }
-        });
+            try {
+                broadcast.relay(upload.body(), upload.dataLength());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted relaying a put to cluster " + cluster.name());
+            }
+            for (int i = 0; i < puts.size(); i++) {
+                results.add(FanOut.outcome(targets.get(i), puts.get(i)));
+            }
+        }
+        return fold(key, results);
     }
 
     private PutOutcome fold(Key key, List<FanOut.Result<AnnexTarget, PutOutcome>> results) throws IOException {

@@ -49,16 +49,22 @@ final class FanOut {
             }
             List<Result<N, R>> results = new ArrayList<>();
             for (int i = 0; i < running.size(); i++) {
-                try {
-                    results.add(running.get(i).get());
-                } catch (ExecutionException e) {
-                    results.add(new Result<>(nodes.get(i), null, new IllegalStateException(e.getCause())));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    results.add(new Result<>(nodes.get(i), null, e));
-                }
+                Result<N, Result<N, R>> result = outcome(nodes.get(i), running.get(i));
+                results.add(result.ok() ? result.value() : new Result<>(nodes.get(i), null, result.failure()));
             }
             return results;
+        }
+    }
+
+    /** What {@code node}'s action, running as {@code future}, came to once it ends. */
+    static <N, R> Result<N, R> outcome(N node, Future<R> future) {
+        try {
+            return new Result<>(node, future.get(), null);
+        } catch (ExecutionException e) {
+            return new Result<>(node, null, e.getCause() instanceof Exception c ? c : new IllegalStateException(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result<>(node, null, e);
         }
     }
 

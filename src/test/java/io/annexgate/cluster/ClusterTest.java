@@ -9,6 +9,7 @@ import io.annexgate.testing.RawApi;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -133,6 +134,46 @@ class ClusterTest {
         assertThat(api.put("v4", key, content, content.length).text()).contains("\"stored\":true");
         assertThat(api.post("v4", "lockcontent", "key", key, "clientuuid", RawApi.CLIENT).text())
                 .contains("\"locked\":false");
+    }
+
+    private static long offset(RawApi on, String key) {
+        String answer = on.post("v4", "putoffset", "key", key, "clientuuid", RawApi.CLIENT).text();
+        assertThat(answer).matches("\\{\"offset\":[0-9]+}");
+        return Long.parseLong(answer.replaceAll("\\D", ""));
+    }
+
+    @Test
+    void aPutIsResumedFromTheLowestOffsetOfTheNodesAndEachSkipsWhatItHas() {
+        byte[] content = bytes(300_000, 6);
+        String key = Keys.sha256e(content, ".bin");
+        // n1 alone receives the first 100,000 bytes and keeps them
+        RawApi.Response cut = api.put("v4", key, Arrays.copyOf(content, 100_000), content.length, "bypass", n2.uuid());
+        assertThat(cut.text()).contains("\"stored\":false");
+        // (git-annex keeps what it had written when the data stopped: a part of it)
+        assertThat(offset(new RawApi(server, n1.uuid()), key)).isPositive();
+        // n2 has nothing: the cluster's put starts at 0, and n1 takes only what it lacks
+        assertThat(offset(api, key)).isZero();
+        RawApi.Response whole = api.put("v4", key, content, content.length);
+        assertThat(whole.text()).contains("\"stored\":true").contains(n1.uuid()).contains(n2.uuid());
+        assertThat(n1.hasContent(key)).isTrue();
+        assertThat(n2.hasContent(key)).isTrue();
+
+        // both nodes hold a first part: the cluster asks from the lower of their offsets
+        byte[] other = bytes(300_000, 7);
+        String otherKey = Keys.sha256e(other, ".bin");
+        assertThat(api.put("v4", otherKey, Arrays.copyOf(other, 120_000), other.length).text())
+                .contains("\"stored\":false");
+        long n1Has = offset(new RawApi(server, n1.uuid()), otherKey);
+        long n2Has = offset(new RawApi(server, n2.uuid()), otherKey);
+        assertThat(n1Has).isPositive();
+        assertThat(n2Has).isPositive();
+        int from = (int) offset(api, otherKey);
+        assertThat(from).isEqualTo(Math.min(n1Has, n2Has));
+        assertThat(api.put("v4", otherKey, Arrays.copyOfRange(other, from, other.length), other.length - from,
+                "offset", from).text()).contains("\"stored\":true").contains(n1.uuid()).contains(n2.uuid());
+        assertThat(n1.hasContent(otherKey)).isTrue();
+        assertThat(n2.hasContent(otherKey)).isTrue();
+        assertThat(api.get("v4", otherKey).body()).isEqualTo(other);
     }
 
     @Test
