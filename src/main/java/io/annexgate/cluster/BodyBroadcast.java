@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class BodyBroadcast {
 
-    static final int CHUNK = 64 * 1024;
-    static final int QUEUED_CHUNKS = 8;
+    static final int CHUNK = 256 * 1024;
+    static final int QUEUED_CHUNKS = 4;
 
     /** Marks the end of a receiver's stream. */
     private static final byte[] END = new byte[0];
