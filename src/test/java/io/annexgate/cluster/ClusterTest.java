@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.AnnexgateServer;
 import io.annexgate.testing.Keys;
+import io.annexgate.testing.ProxiedRoundTrip;
 import io.annexgate.testing.RawApi;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -185,4 +186,10 @@ class ClusterTest {
         assertThat(n1.hasContent(key)).isTrue();
         assertThat(n2.hasContent(key)).isFalse();
     }
+
+    @Test
+    void gitAnnexTestremotePassesAgainstTheCluster() {
+        ProxiedRoundTrip.testremote(client, "origin-bunch");
+    }
+
 }

@@ -9,6 +9,7 @@ import io.annexgate.proxy.special.SpecialRemoteTarget;
 import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.AnnexgateServer;
 import io.annexgate.testing.Keys;
+import io.annexgate.testing.ProxiedRoundTrip;
 import io.annexgate.testing.RawApi;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -178,4 +179,10 @@ class DirectoryRemoteProxyTest {
         assertThat(locked.status()).isEqualTo(200);
         assertThat(locked.text()).contains("\"locked\":false");
     }
+
+    @Test
+    void gitAnnexTestremotePassesAgainstTheDirectoryRemote() {
+        ProxiedRoundTrip.testremote(client, "origin-d");
+    }
+
 }

@@ -209,4 +209,10 @@ class ProxiedHttpRemoteTest {
         assertThat(unreachable.status()).isEqualTo(502);
         assertThat(unreachable.text()).startsWith("cannot reach remote down at annex+http://127.0.0.1:1/git-annex/");
     }
+
+    @Test
+    void gitAnnexTestremotePassesAgainstTheHttpRemote() {
+        ProxiedRoundTrip.testremote(client, "origin-r3");
+    }
+
 }

@@ -7,6 +7,7 @@ import io.annexgate.proxy.special.SpecialRemoteTarget;
 import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.AnnexgateServer;
 import io.annexgate.testing.Keys;
+import io.annexgate.testing.ProxiedRoundTrip;
 import io.annexgate.testing.RawApi;
 import io.annexgate.testing.S3Server;
 import java.io.IOException;
@@ -208,4 +209,10 @@ class ProxiedS3RemoteTest {
         assertThat(objects(BUCKET + "-chunked")).anyMatch(n -> n.startsWith("SHA256E-s" + content.length + "-S1048576-C1--"));
         assertThat(client.tryAnnex("checkpresentkey", key, "origin-s3chunked").ok()).isTrue();
     }
+
+    @Test
+    void gitAnnexTestremotePassesAgainstTheS3Remote() {
+        ProxiedRoundTrip.testremote(client, "origin-s3");
+    }
+
 }

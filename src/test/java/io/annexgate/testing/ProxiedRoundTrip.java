@@ -30,6 +30,16 @@ public final class ProxiedRoundTrip {
     }
 
     /**
+     * git-annex's own suite for a remote, {@code git annex testremote --fast} with 200 KiB keys,
+     * run by {@code client} against {@code remoteName}: it must report every test passed.
+     */
+    public static void testremote(AnnexRepo client, String remoteName) {
+        Command.Result result = client.tryAnnex("testremote", remoteName, "--fast", "--size=200KiB");
+        assertThat(result.output()).contains("tests passed").doesNotContain("FAIL");
+        assertThat(result.ok()).as(result.output()).isTrue();
+    }
+
+    /**
      * Adds {@code file} to {@code client}, then copies it to, checks it on, gets it back from and
      * drops it from {@code remoteName} (the client's name for the proxied remote {@code remote}).
      */
