@@ -10,6 +10,7 @@ import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.AnnexgateServer;
 import io.annexgate.testing.Command;
 import io.annexgate.testing.Keys;
+import io.annexgate.testing.ProxiedRoundTrip;
 import io.annexgate.testing.RawApi;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -227,4 +228,10 @@ class ExportTreeProxyTest {
         assertThat(annexObject(key)).doesNotExist();
         assertThat(gitAnnexFinds(key)).isFalse();
     }
+
+    @Test
+    void gitAnnexTestremotePassesAgainstTheExportRemote() {
+        ProxiedRoundTrip.testremote(client, "origin-d");
+    }
+
 }

@@ -86,4 +86,10 @@ class ProxiedSshRemoteTest {
         assertThat(r4.hasContent(key)).isFalse();
         assertThat(servedWhereis(key)).doesNotContain(r4.uuid());
     }
+
+    @Test
+    void gitAnnexTestremotePassesAgainstTheSshRemote() {
+        ProxiedRoundTrip.testremote(client, "origin-r4");
+    }
+
 }
