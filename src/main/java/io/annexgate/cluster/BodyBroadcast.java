@@ -2,8 +2,11 @@ package io.annexgate.cluster;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +66,7 @@ final class BodyBroadcast {
                 if (n <= 0) {
                     break;
                 }
-                byte[] piece = n == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, n);
+                byte[] piece = n == chunk.length ? chunk : Arrays.copyOf(chunk, n);
                 for (Receiver r : receivers) {
                     r.offer(piece);
                 }
@@ -108,7 +111,7 @@ final class BodyBroadcast {
                     current = queue.take();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted waiting for the client's upload");
+                    throw new InterruptedIOException("interrupted waiting for the client's upload");
                 }
                 position = 0;
                 if (current == END) {
@@ -126,7 +129,7 @@ final class BodyBroadcast {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            Objects.checkFromIndexSize(off, len, b.length);
             if (len == 0) {
                 return 0;
             }

@@ -16,6 +16,7 @@ import io.annexgate.service.RemoveOutcome;
 import io.annexgate.service.ServedState;
 import io.annexgate.service.Upload;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -207,7 +208,7 @@ final class ClusterTarget implements AnnexTarget {
                 broadcast.relay(upload.body(), upload.dataLength());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted relaying a put to cluster " + cluster.name());
+                throw new InterruptedIOException("interrupted relaying a put to cluster " + cluster.name());
             }
             for (int i = 0; i < puts.size(); i++) {
                 results.add(FanOut.outcome(targets.get(i), puts.get(i)));

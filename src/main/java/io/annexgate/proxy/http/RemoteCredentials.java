@@ -1,5 +1,6 @@
 package io.annexgate.proxy.http;
 
+import java.net.URI;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -46,7 +47,7 @@ public final class RemoteCredentials {
     public static String credentialUrl(P2pHttpUrl url, String gitUrl) {
         if (gitUrl != null && (gitUrl.startsWith("http://") || gitUrl.startsWith("https://"))) {
             try {
-                String host = java.net.URI.create(gitUrl).getHost();
+                String host = URI.create(gitUrl).getHost();
                 if (host != null && host.equalsIgnoreCase(url.base().getHost())) {
                     return gitUrl;
                 }
