@@ -92,7 +92,8 @@ public final class HttpRemoteTarget implements AnnexTarget {
         String query = dataPresent
                 ? remote.query(bypass, "key", key(key), "offset", Long.toString(upload.offset()), "data-present", "true")
                 : remote.query(bypass, "key", key(key), "offset", Long.toString(upload.offset()));
-        PumpedBody body = dataPresent ? null : PumpedBody.of(upload.body(), "annexgate-put-" + remote.name());
+        PumpedBody body = dataPresent ? null : PumpedBody.of(upload.body(), upload.dataLength(),
+                "annexgate-put-" + remote.name());
         HttpRequest request = remote.request(version, "put", query)
                 .header("Content-Type", "application/octet-stream")
                 .header(P2pHttpRemote.DATA_LENGTH, Long.toString(dataPresent ? 0 : upload.dataLength()))

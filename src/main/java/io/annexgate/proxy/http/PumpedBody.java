@@ -36,12 +36,20 @@ final class PumpedBody implements HttpRequest.BodyPublisher {
         this.name = name;
     }
 
-    /** The bytes of {@code in}, as they arrive. */
-    static PumpedBody of(InputStream in, String name) {
+    /** The first {@code limit} bytes of {@code in} (fewer if it ends first), as they arrive. */
+    static PumpedBody of(InputStream in, long limit, String name) {
+        long[] left = {limit};
         return new PumpedBody(() -> {
-            byte[] buffer = new byte[CHUNK];
+            if (left[0] <= 0) {
+                return null;
+            }
+            byte[] buffer = new byte[(int) Math.min(CHUNK, left[0])];
             int n = in.read(buffer);
-            return n < 0 ? null : ByteBuffer.wrap(buffer, 0, n);
+            if (n < 0) {
+                return null;
+            }
+            left[0] -= n;
+            return ByteBuffer.wrap(buffer, 0, n);
         }, name);
     }
 

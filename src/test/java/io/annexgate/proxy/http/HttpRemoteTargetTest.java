@@ -207,6 +207,11 @@ class HttpRemoteTargetTest {
         assertThat(put.getRequestHeaders().getFirst("X-git-annex-data-length")).isEqualTo("7");
         assertThat(logged).containsExactly(KEY.serialize() + " " + REMOTE.value() + " true");
 
+        // a client sending more than it announced: the remote gets the announced bytes only
+        received.reset();
+        target(ApiVersion.V4).put(new Upload(KEY, null, 0, 4, false, new ByteArrayInputStream(body)));
+        assertThat(received.toString(StandardCharsets.US_ASCII)).isEqualTo("3456");
+
         json("{\"stored\":false}");
         assertThat(target(ApiVersion.V1).put(new Upload(KEY, null, 0, 10, false, new ByteArrayInputStream(new byte[4]))))
                 .isInstanceOf(PutOutcome.NotStored.class);
