@@ -7,6 +7,8 @@ import io.annexgate.security.AccessPolicy;
 import io.annexgate.security.AuthSettings;
 import io.annexgate.security.Users;
 import io.annexgate.proxy.ProxiedRemotes;
+import io.annexgate.proxy.http.P2pHttpClient;
+import io.annexgate.proxy.http.TrustedCertificates;
 import io.annexgate.proxy.p2p.SshCommand;
 import io.annexgate.proxy.special.S3Remotes;
 import io.annexgate.proxy.pool.ProxyPoolMetrics;
@@ -15,6 +17,7 @@ import io.annexgate.service.CompositeTargetRegistry;
 import io.annexgate.service.LocalRepositories;
 import io.annexgate.service.TargetRegistry;
 import java.util.List;
+import java.util.Optional;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashMap;
@@ -91,7 +94,8 @@ public class AnnexgateConfiguration {
             MonotonicClock monotonicClock, MeterRegistry registry, ConfigurableEnvironment environment) {
         return new ProxiedRemotes(localRepositories, properties.proxyconnections(), properties.lockedfiles(),
                 properties.proxy().idleTimeout(), monotonicClock, new ProxyPoolMetrics(registry),
-                new S3Remotes(System.getenv()), SshCommand.of(properties.proxy().sshCommand(), environment::getProperty));
+                new S3Remotes(System.getenv()), SshCommand.of(properties.proxy().sshCommand(), environment::getProperty),
+                new P2pHttpClient(TrustedCertificates.sslContext(Optional.ofNullable(properties.proxy().caFile()))));
     }
 
     /** What the API answers for: the served repositories, then the remotes they proxy for. */

@@ -62,7 +62,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     private final ProxyConnectionPool<P2PConnection> pool;
     private final ProxyPoolMetrics poolMetrics;
     private final RemoteRoutes routes;
-    private final P2pHttpClient http = new P2pHttpClient();
+    private final P2pHttpClient http;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("annexgate-proxy-watchdog").daemon().factory());
     private final Map<AnnexUuid, LockRegistry> lockRegistries = new ConcurrentHashMap<>();
@@ -72,9 +72,12 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     /**
      * @param s3Remotes the S3 special remotes stored to here, and where their credentials are looked for
      * @param ssh how ssh is run for remotes reached over ssh
+     * @param http the client annex+http remotes are reached with (closed with this)
      */
     public ProxiedRemotes(LocalRepositories local, int proxyConnections, int lockedFiles, Duration idleTimeout,
-            MonotonicClock monotonicClock, ProxyPoolMetrics poolMetrics, S3Remotes s3Remotes, SshCommand ssh) {
+            MonotonicClock monotonicClock, ProxyPoolMetrics poolMetrics, S3Remotes s3Remotes, SshCommand ssh,
+            P2pHttpClient http) {
+        this.http = http;
         this.s3Remotes = s3Remotes;
         this.local = local;
         this.routes = new RemoteRoutes(ssh, s3Remotes, new ExportedTrees(ExportedTrees.DEFAULT_MAX_BYTES));

@@ -123,7 +123,7 @@ class HelmChartTest {
                     .containsEntry("ANNEXGATE_PROXY_SSHCOMMAND", "ssh")
                     .containsEntry("ANNEXGATE_CLUSTERJOBS", "1")
                     .containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError")
-                    .doesNotContainKeys("ANNEXGATE_REPOSITORY", "ANNEXGATE_JOBS", "ANNEXGATE_AUTH_WIDEOPEN",
+                    .doesNotContainKeys("ANNEXGATE_REPOSITORY", "ANNEXGATE_JOBS", "ANNEXGATE_AUTH_WIDEOPEN", "ANNEXGATE_PROXY_CAFILE",
                             "ANNEXGATE_AUTH_AUTHENV", "ANNEXGATE_TLS_CERTFILE");
             assertThat(chart.container()).containsEntry("workingDir", "/data/repos");
             assertThat(map(chart.statefulSet(), "spec")).containsEntry("replicas", 1);
@@ -277,6 +277,7 @@ class HelmChartTest {
                     .containsEntry("ANNEXGATE_LOCKEDFILES", "500")
                     .containsEntry("ANNEXGATE_PROXYCONNECTIONS", "4")
                     .containsEntry("ANNEXGATE_CLUSTERJOBS", "2")
+                    .containsEntry("ANNEXGATE_PROXY_CAFILE", "/etc/annexgate/ca/ca.pem")
                     .containsEntry("ANNEXGATE_AUTH_UNAUTHREADONLY", "true")
                     .containsEntry("ANNEXGATE_AUTH_UNAUTHNOLOCKING", "true")
                     .containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC");
@@ -427,6 +428,7 @@ class HelmChartTest {
                 Arguments.of("server.port", 70000),
                 Arguments.of("server.lockedfiles", 0),
                 Arguments.of("server.proxyIdleTimeout", "five minutes"),
+                Arguments.of("server.proxyCaFile", "relative/ca.pem"),
                 Arguments.of("auth.users[0].name", "al-ice"),
                 Arguments.of("auth.users[0].permissions", "admin"),
                 Arguments.of("jvm.maxRAMPercentage", 120),

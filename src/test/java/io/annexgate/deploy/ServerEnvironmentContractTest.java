@@ -42,6 +42,7 @@ class ServerEnvironmentContractTest {
             "annexgate.port", "annexgate.bind", "annexgate.repository", "annexgate.directories",
             "annexgate.jobs", "annexgate.cpus", "annexgate.lockedfiles", "annexgate.proxyconnections",
             "annexgate.clusterjobs", "annexgate.proxy.idle-timeout", "annexgate.proxy.ssh-command",
+            "annexgate.proxy.ca-file",
             "annexgate.auth.wideopen", "annexgate.auth.unauth-readonly", "annexgate.auth.unauth-appendonly",
             "annexgate.auth.unauth-nolocking", "annexgate.auth.authenv", "annexgate.auth.authenv-http",
             "annexgate.tls.certfile", "annexgate.tls.privatekeyfile", "annexgate.tls.chainfiles",

@@ -2,8 +2,10 @@ package io.annexgate.proxy.http;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 
 /**
  * The one HTTP client all proxied annex+http remotes are reached with: HTTP/1.1 (as git-annex's
@@ -15,12 +17,23 @@ public final class P2pHttpClient implements AutoCloseable {
 
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("annexgate-proxy-http-", 0).factory());
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(executor)
-            .build();
+    private final HttpClient http;
+
+    /** Trusting the JDK's certificate authorities. */
+    public P2pHttpClient() {
+        this(TrustedCertificates.sslContext(Optional.empty()));
+    }
+
+    /** Trusting whom {@code tls} trusts (see {@link TrustedCertificates}). */
+    public P2pHttpClient(SSLContext tls) {
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(tls)
+                .executor(executor)
+                .build();
+    }
 
     HttpClient http() {
         return http;
