@@ -8,7 +8,7 @@ import io.annexgate.security.AuthSettings;
 import io.annexgate.security.Users;
 import io.annexgate.proxy.ProxiedRemotes;
 import io.annexgate.proxy.http.P2pHttpClient;
-import io.annexgate.proxy.http.TrustedCertificates;
+import io.annexgate.proxy.TrustedCertificates;
 import io.annexgate.proxy.p2p.SshCommand;
 import io.annexgate.proxy.special.S3Remotes;
 import io.annexgate.proxy.pool.ProxyPoolMetrics;
@@ -92,10 +92,11 @@ public class AnnexgateConfiguration {
     @Bean(destroyMethod = "close")
     ProxiedRemotes proxiedRemotes(LocalRepositories localRepositories, AnnexgateProperties properties,
             MonotonicClock monotonicClock, MeterRegistry registry, ConfigurableEnvironment environment) {
+        TrustedCertificates trusted = TrustedCertificates.with(Optional.ofNullable(properties.proxy().caFile()));
         return new ProxiedRemotes(localRepositories, properties.proxyconnections(), properties.lockedfiles(),
                 properties.proxy().idleTimeout(), monotonicClock, new ProxyPoolMetrics(registry),
-                new S3Remotes(System.getenv()), SshCommand.of(properties.proxy().sshCommand(), environment::getProperty),
-                new P2pHttpClient(TrustedCertificates.sslContext(Optional.ofNullable(properties.proxy().caFile()))));
+                new S3Remotes(System.getenv(), trusted), SshCommand.of(properties.proxy().sshCommand(), environment::getProperty),
+                new P2pHttpClient(trusted.sslContext()));
     }
 
     /** What the API answers for: the served repositories, then the remotes they proxy for. */

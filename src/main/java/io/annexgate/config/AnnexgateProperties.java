@@ -52,7 +52,7 @@ public record AnnexgateProperties(
      *     {@code GIT_SSH} replace it when {@code GIT_ANNEX_USE_GIT_SSH=1}, as with git-annex
      * @param idleTimeout a pooled connection idle this long is closed (its git-annex-shell exits),
      *     even while the pool has room for it
-     * @param caFile a PEM file of certificate authorities trusted for annex+https remotes besides
+     * @param caFile a PEM file of certificate authorities trusted for annex+https remotes and S3 endpoints besides
      *     the JDK's (an organisation's own, or the system bundle git-annex trusts)
      */
     public record Proxy(@DefaultValue("ssh") String sshCommand, @DefaultValue("5m") Duration idleTimeout,

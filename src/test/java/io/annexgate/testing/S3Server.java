@@ -37,12 +37,21 @@ public final class S3Server implements AutoCloseable {
     }
 
     public static S3Server start() {
+        return start(S3Proxy.builder().endpoint(URI.create("http://127.0.0.1:0")));
+    }
+
+    /** Over https only, with the key and certificate of the PKCS12 {@code keyStore}. */
+    public static S3Server startHttps(java.nio.file.Path keyStore, String password) {
+        return start(S3Proxy.builder().secureEndpoint(URI.create("https://127.0.0.1:0"))
+                .keyStore(keyStore.toString(), password));
+    }
+
+    private static S3Server start(S3Proxy.Builder builder) {
         BlobStoreContext context = ContextBuilder.newBuilder("transient")
                 .credentials("identity", "credential")
                 .build(BlobStoreContext.class);
-        S3Proxy proxy = S3Proxy.builder()
+        S3Proxy proxy = builder
                 .blobStore(context.getBlobStore())
-                .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
         try {
@@ -57,6 +66,11 @@ public final class S3Server implements AutoCloseable {
 
     public int port() {
         return proxy.getPort();
+    }
+
+    /** The port of the https endpoint ({@link #startHttps}). */
+    public int securePort() {
+        return proxy.getSecurePort();
     }
 
     public String endpoint() {

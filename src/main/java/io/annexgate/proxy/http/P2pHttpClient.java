@@ -1,8 +1,8 @@
 package io.annexgate.proxy.http;
 
+import io.annexgate.proxy.TrustedCertificates;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
@@ -21,7 +21,7 @@ public final class P2pHttpClient implements AutoCloseable {
 
     /** Trusting the JDK's certificate authorities. */
     public P2pHttpClient() {
-        this(TrustedCertificates.sslContext(Optional.empty()));
+        this(TrustedCertificates.jdk().sslContext());
     }
 
     /** Trusting whom {@code tls} trusts (see {@link TrustedCertificates}). */

@@ -1,6 +1,7 @@
 package io.annexgate.proxy.special;
 
 import io.annexgate.protocol.Key;
+import io.annexgate.proxy.TrustedCertificates;
 import io.annexgate.repository.ByteSink;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -70,6 +71,11 @@ public final class S3Remote implements SpecialRemote, AutoCloseable {
     private final AwsRequestOverrideConfiguration objectHeaders;
 
     public S3Remote(S3Config config, S3Credentials credentials) {
+        this(config, credentials, TrustedCertificates.jdk());
+    }
+
+    /** As {@link #S3Remote(S3Config, S3Credentials)}, an https endpoint checked against {@code trusted}. */
+    public S3Remote(S3Config config, S3Credentials credentials, TrustedCertificates trusted) {
         this.config = config;
         AwsCredentials awsCredentials = credentials.sessionToken() == null
                 ? AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey())
@@ -84,11 +90,17 @@ public final class S3Remote implements SpecialRemote, AutoCloseable {
                 // the SDK's default CRC trailers
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClientBuilder(Apache5HttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofMinutes(2)))
+                .httpClientBuilder(httpClient(trusted))
                 .build();
         this.objectHeaders = objectHeaders(config);
+    }
+
+    private static Apache5HttpClient.Builder httpClient(TrustedCertificates trusted) {
+        Apache5HttpClient.Builder builder = Apache5HttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(10))
+                .socketTimeout(Duration.ofMinutes(2));
+        trusted.trustManagers().ifPresent(managers -> builder.tlsTrustManagersProvider(() -> managers));
+        return builder;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.annexgate.proxy.special;
 
 import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.proxy.TrustedCertificates;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ public final class S3Remotes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(S3Remotes.class);
 
     private final Map<String, String> environment;
+    private final TrustedCertificates trusted;
     private final Map<AnnexUuid, Entry> remotes = new HashMap<>();
     private final Map<AnnexUuid, String> lastReason = new HashMap<>();
     private final List<S3Remote> replaced = new ArrayList<>();
@@ -38,7 +40,13 @@ public final class S3Remotes implements AutoCloseable {
 
     /** {@code environment} is where credentials are looked for first, as git-annex does (the process's). */
     public S3Remotes(Map<String, String> environment) {
+        this(environment, TrustedCertificates.jdk());
+    }
+
+    /** As {@link #S3Remotes(Map)}, endpoints over https checked against {@code trusted}. */
+    public S3Remotes(Map<String, String> environment, TrustedCertificates trusted) {
         this.environment = Map.copyOf(environment);
+        this.trusted = trusted;
     }
 
     /**
@@ -87,7 +95,7 @@ public final class S3Remotes implements AutoCloseable {
         }
         S3Remote remote;
         try {
-            remote = new S3Remote(config, credentials);
+            remote = new S3Remote(config, credentials, trusted);
         } catch (RuntimeException e) {
             return new Choice.NotNative("no S3 client: " + e.getMessage());
         }

@@ -1,5 +1,10 @@
 package io.annexgate.proxy.special;
 
+import org.junit.jupiter.api.io.TempDir;
+import java.util.Optional;
+import java.nio.file.Path;
+import io.annexgate.testing.Command;
+import io.annexgate.proxy.TrustedCertificates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -161,6 +166,35 @@ class S3RemoteTest {
         }
         assertThat(remote.checkPresent(key)).isFalse();
         assertThat(pendingUploads()).doesNotContain("p/" + key.serialize());
+    }
+
+    @Test
+    void anHttpsEndpointIsTrustedThroughTheCaFile(@TempDir Path dir) throws Exception {
+        Path keyStore = dir.resolve("s3.p12");
+        Path ca = dir.resolve("ca.pem");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Command.ok(dir, keytool, "-genkeypair", "-alias", "s3", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1", "-storetype", "PKCS12",
+                "-keystore", keyStore.toString(), "-storepass", "changeit", "-keypass", "changeit");
+        Command.ok(dir, keytool, "-exportcert", "-rfc", "-alias", "s3", "-keystore", keyStore.toString(),
+                "-storepass", "changeit", "-file", ca.toString());
+        byte[] content = bytes(1000, 6);
+        Key key = key(content);
+        S3Credentials credentials = new S3Credentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY, null);
+        try (S3Server tls = S3Server.startHttps(keyStore, "changeit")) {
+            tls.createBucket(BUCKET);
+            S3Config https = config("port=" + tls.securePort(), "protocol=https");
+            try (S3Remote untrusting = new S3Remote(https, credentials)) {
+                assertThatThrownBy(() -> untrusting.checkPresent(key)).isInstanceOf(IOException.class);
+            }
+            try (S3Remote trusting = new S3Remote(https, credentials, TrustedCertificates.with(Optional.of(ca)))) {
+                try (SpecialRemote.Storing storing = trusting.store(key, content.length)) {
+                    storing.out().write(content);
+                    storing.commit();
+                }
+                assertThat(trusting.checkPresent(key)).isTrue();
+            }
+        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.annexgate.proxy.http;
+package io.annexgate.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,15 +18,16 @@ class TrustedCertificatesTest {
 
     @Test
     void withoutAFileTheJdksDefaultsServe() throws Exception {
-        assertThat(TrustedCertificates.sslContext(Optional.empty())).isSameAs(SSLContext.getDefault());
+        TrustedCertificates jdk = TrustedCertificates.with(Optional.empty());
+        assertThat(jdk.sslContext()).isSameAs(SSLContext.getDefault());
+        assertThat(jdk.trustManagers()).isEmpty();
     }
 
     @Test
     void aMissingFileOrOneWithoutCertificatesStopsTheServerWithTheReason() throws IOException {
-        assertThatThrownBy(() -> TrustedCertificates.sslContext(Optional.of(tmp.resolve("missing.pem"))))
+        assertThatThrownBy(() -> TrustedCertificates.with(Optional.of(tmp.resolve("missing.pem"))))
                 .hasMessageContaining("annexgate.proxy.ca-file").hasMessageContaining("missing.pem");
         Path empty = Files.writeString(tmp.resolve("empty.pem"), "no certificates here\n");
-        assertThatThrownBy(() -> TrustedCertificates.sslContext(Optional.of(empty)))
-                .hasMessageContaining("empty.pem");
+        assertThatThrownBy(() -> TrustedCertificates.with(Optional.of(empty))).hasMessageContaining("empty.pem");
     }
 }

@@ -1,4 +1,4 @@
-package io.annexgate.proxy.http;
+package io.annexgate.proxy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,22 +18,35 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Whom annex+https remotes are trusted by: the JDK's certificate authorities, plus those of a PEM
- * file when one is named ({@code annexgate.proxy.ca-file}): an organisation's own authority, or
- * the system bundle git-annex itself trusts (the JDK keeps its own list, so a certificate added
- * to the system's store only is unknown to it).
+ * Whom proxied remotes reached over https (annex+https remotes, S3 endpoints) are trusted by: the
+ * JDK's certificate authorities, plus those of a PEM file when one is named
+ * ({@code annexgate.proxy.ca-file}): an organisation's own authority, or the system bundle
+ * git-annex itself trusts (the JDK keeps its own list, so a certificate added to the system's
+ * store only is unknown to it).
  */
 public final class TrustedCertificates {
 
-    private TrustedCertificates() {
+    private final TrustManager[] managers;
+
+    private TrustedCertificates(TrustManager[] managers) {
+        this.managers = managers;
     }
 
-    /** A TLS context trusting the JDK's authorities and every certificate in {@code caFile}. */
-    public static SSLContext sslContext(Optional<Path> caFile) {
+    /** The JDK's authorities only. */
+    public static TrustedCertificates jdk() {
+        return new TrustedCertificates(null);
+    }
+
+    /**
+     * The JDK's authorities and every certificate in {@code caFile}, when named.
+     *
+     * @throws IllegalArgumentException when the file cannot be read or holds no certificate
+     */
+    public static TrustedCertificates with(Optional<Path> caFile) {
+        if (caFile.isEmpty()) {
+            return jdk();
+        }
         try {
-            if (caFile.isEmpty()) {
-                return SSLContext.getDefault();
-            }
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);
             int n = 0;
@@ -49,11 +62,28 @@ public final class TrustedCertificates {
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trusted);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
+            return new TrustedCertificates(factory.getTrustManagers());
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot set up TLS trust for proxied remotes: " + e.getMessage(), e);
+        }
+    }
+
+    /** The trust managers to use, or empty for the JDK's defaults. */
+    public Optional<TrustManager[]> trustManagers() {
+        return Optional.ofNullable(managers).map(TrustManager[]::clone);
+    }
+
+    /** A TLS context trusting these authorities. */
+    public SSLContext sslContext() {
+        try {
+            if (managers == null) {
+                return SSLContext.getDefault();
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, managers, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS for proxied remotes: " + e.getMessage(), e);
         }
     }
 
