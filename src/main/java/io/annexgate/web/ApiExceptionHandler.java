@@ -23,26 +23,31 @@ class ApiExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
     @ExceptionHandler(BadRequest.class)
-    void badRequest(BadRequest e, HttpServletResponse response) throws IOException {
+    void badRequest(BadRequest e, HttpServletRequest request, HttpServletResponse response) throws IOException {
         ApiResponses.text(response, 400, e.getMessage());
+        UnreadBody.afterRefusal(request, response);
     }
 
     @ExceptionHandler(InvalidValueException.class)
-    void invalidValue(InvalidValueException e, HttpServletResponse response) throws IOException {
+    void invalidValue(InvalidValueException e, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         ApiResponses.text(response, 400, "Error parsing query parameter key failed: " + e.getMessage());
+        UnreadBody.afterRefusal(request, response);
     }
 
+    /** Refusals come before the body is read: the answer goes out, then what the client still sends is read. */
     @ExceptionHandler(Refusal.class)
-    void refusal(Refusal e, HttpServletResponse response) throws IOException {
+    void refusal(Refusal e, HttpServletRequest request, HttpServletResponse response) throws IOException {
         switch (e.kind()) {
-            case NOT_SERVED -> response.setStatus(404);
+            case NOT_SERVED -> ApiResponses.text(response, 404, "");
             case UNKNOWN_VERSION -> ApiResponses.text(response, 404, "bad version");
             case AUTHENTICATION_REQUIRED -> {
                 response.setHeader("WWW-Authenticate", AccessPolicy.WWW_AUTHENTICATE);
-                response.setStatus(401);
+                ApiResponses.text(response, 401, "");
             }
-            case FORBIDDEN -> response.setStatus(403);
+            case FORBIDDEN -> ApiResponses.text(response, 403, "");
         }
+        UnreadBody.afterRefusal(request, response);
     }
 
     @ExceptionHandler(ProtocolFailure.class)

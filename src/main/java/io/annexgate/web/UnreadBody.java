@@ -1,5 +1,7 @@
 package io.annexgate.web;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -8,7 +10,9 @@ import java.io.InputStream;
  * refuses the put) answers without reading the body; if the server then closed the connection under
  * a client still sending, the client would see a broken pipe instead of the answer (git-annex's own
  * server reads the rest). So the rest is read and dropped, up to what the put announced plus a
- * little, beyond which the connection is closed as usual.
+ * little, beyond which the connection is closed as usual. A refused request is answered first and
+ * its body read afterwards ({@link #afterRefusal}), so a client reading the answer before it ends its
+ * body (a keeplocked long poll) gets it at once.
  */
 final class UnreadBody {
 
@@ -16,6 +20,29 @@ final class UnreadBody {
     static final long SLACK = 64 * 1024;
 
     private UnreadBody() {
+    }
+
+    /**
+     * After a refusal or bad-request answer to a request that has a body: sends the answer now, then
+     * reads and drops what the client still sends, up to its announced length (Content-Length, or
+     * the put's data length) plus {@link #SLACK}.
+     */
+    static void afterRefusal(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        boolean chunked = "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding"));
+        if (request.getContentLengthLong() <= 0 && !chunked) {
+            return;
+        }
+        response.flushBuffer();
+        discard(request.getInputStream(), Math.max(request.getContentLengthLong(), announcedDataLength(request)));
+    }
+
+    private static long announcedDataLength(HttpServletRequest request) {
+        try {
+            String header = request.getHeader("X-git-annex-data-length");
+            return header == null ? 0 : Math.max(0, Long.parseLong(header.strip()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Reads and drops at most {@code announced + SLACK} further bytes of {@code body}. */

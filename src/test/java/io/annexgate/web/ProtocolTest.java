@@ -7,6 +7,7 @@ import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.AnnexgateServer;
 import io.annexgate.testing.Keys;
 import io.annexgate.testing.RawApi;
+import io.annexgate.testing.RawHttp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -144,30 +145,14 @@ class ProtocolTest {
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(content);
             out.flush();
-            assertThat(responseOn(in)).startsWith("HTTP/1.1 200").endsWith("{\"plusuuids\":[],\"stored\":true}");
+            assertThat(RawHttp.responseOn(in)).startsWith("HTTP/1.1 200").endsWith("{\"plusuuids\":[],\"stored\":true}");
 
             out.write(("GET /git-annex/" + served.uuid() + "/v4/key/" + helloKey + "?clientuuid=" + RawApi.CLIENT
                     + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            assertThat(responseOn(in)).startsWith("HTTP/1.1 200").endsWith("hello\n");
+            assertThat(RawHttp.responseOn(in)).startsWith("HTTP/1.1 200").endsWith("hello\n");
         }
         assertThat(api.get("v4", key).body()).isEqualTo(content);
-    }
-
-    /** One HTTP/1.1 response with a Content-Length, headers and body as text. */
-    private static String responseOn(java.io.InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                throw new java.io.EOFException("connection closed after: " + head);
-            }
-            head.append((char) c);
-        }
-        Matcher length = Pattern.compile("(?i)content-length: *([0-9]+)").matcher(head);
-        assertThat(length.find()).as("Content-Length in %s", head).isTrue();
-        byte[] body = in.readNBytes(Integer.parseInt(length.group(1)));
-        return head + new String(body, StandardCharsets.UTF_8);
     }
 
     @Test
