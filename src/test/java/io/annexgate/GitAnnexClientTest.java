@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.AnnexgateServer;
 import io.annexgate.testing.Command;
+import io.annexgate.testing.ProxiedRoundTrip;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,9 +38,7 @@ class GitAnnexClientTest {
     }
 
     private static byte[] bytes(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
+        return ProxiedRoundTrip.bytes(n, seed);
     }
 
     @Test

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,8 +54,7 @@ class ClusterTest {
         clusterUuid = gateway.git("config", "annex.cluster.bunch").strip();
         server = AnnexgateServer.serve(gateway.dir(), "--wideopen", "--clusterjobs=2");
         api = new RawApi(server, clusterUuid);
-        client = AnnexRepo.cloneOf(gateway, tmp, "client", server.annexUrl());
-        client.annex("sync", "--no-content", "-q");
+        client = ProxiedRoundTrip.clientOf(gateway, tmp, server);
     }
 
     @AfterAll
@@ -65,9 +63,7 @@ class ClusterTest {
     }
 
     private static byte[] bytes(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
+        return ProxiedRoundTrip.bytes(n, seed);
     }
 
     @Test

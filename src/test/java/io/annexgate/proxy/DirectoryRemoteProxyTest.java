@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,8 +55,7 @@ class DirectoryRemoteProxyTest {
         e = served.git("config", "remote.e.annex-uuid").strip();
         server = AnnexgateServer.serve(served.dir(), "--wideopen");
         api = new RawApi(server, d);
-        client = AnnexRepo.cloneOf(served, tmp, "client", server.annexUrl());
-        client.annex("sync", "--no-content", "-q");
+        client = ProxiedRoundTrip.clientOf(served, tmp, server);
     }
 
     @AfterAll
@@ -66,9 +64,7 @@ class DirectoryRemoteProxyTest {
     }
 
     private static byte[] bytes(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
+        return ProxiedRoundTrip.bytes(n, seed);
     }
 
     private static DirectoryRemote layout() {

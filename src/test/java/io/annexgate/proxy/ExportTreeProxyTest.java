@@ -15,7 +15,6 @@ import io.annexgate.testing.RawApi;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,9 +71,7 @@ class ExportTreeProxyTest {
     }
 
     private static byte[] bytes(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
+        return ProxiedRoundTrip.bytes(n, seed);
     }
 
     /** exportAnnexObjectLocation: {@code .git/annex/objects/<hashdirlower>/<keyfile>/<keyfile>} in the remote. */

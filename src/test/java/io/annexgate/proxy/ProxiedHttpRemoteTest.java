@@ -77,8 +77,7 @@ class ProxiedHttpRemoteTest {
         served.annex("updateproxy");
         server = AnnexgateServer.serve(served.dir(), "--wideopen");
         api = new RawApi(server, r3.uuid());
-        client = AnnexRepo.cloneOf(served, tmp, "client", server.annexUrl());
-        client.annex("sync", "--no-content", "-q");
+        client = ProxiedRoundTrip.clientOf(served, tmp, server);
     }
 
     @AfterAll

@@ -48,8 +48,7 @@ class ProxiedHttpsRemoteTest {
             try (AnnexgateServer trusting = AnnexgateServer.serve(served.dir(), "--wideopen",
                     "--annexgate.proxy.ca-file=" + tmp.resolve("cert.pem"))) {
                 assertThat(new RawApi(trusting, r7.uuid()).checkpresent(key).text()).isEqualTo("{\"present\":false}");
-                AnnexRepo client = AnnexRepo.cloneOf(served, tmp, "client", trusting.annexUrl());
-                client.annex("sync", "--no-content", "-q");
+                AnnexRepo client = ProxiedRoundTrip.clientOf(served, tmp, trusting);
                 ProxiedRoundTrip.copyGetAndDrop(client, served, r7, "origin-r7", "over-https.bin",
                         ProxiedRoundTrip.bytes(400_000, 27));
             }

@@ -52,8 +52,7 @@ class ProxiedRemoteTest {
         served.git("config", "remote.retired.annex-proxy", "false");
         server = AnnexgateServer.serve(served.dir(), "--wideopen");
         api = new RawApi(server, r2.uuid());
-        client = AnnexRepo.cloneOf(served, tmp, "client", server.annexUrl());
-        client.annex("sync", "--no-content", "-q");
+        client = ProxiedRoundTrip.clientOf(served, tmp, server);
     }
 
     @AfterAll

@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,8 +70,7 @@ class ProxiedS3RemoteTest {
         chunkedUuid = served.git("config", "remote.s3chunked.annex-uuid").strip();
         server = AnnexgateServer.serve(served.dir(), "--wideopen");
         api = new RawApi(server, s3Uuid);
-        client = AnnexRepo.cloneOf(served, tmp, "client", server.annexUrl());
-        client.annex("sync", "--no-content", "-q");
+        client = ProxiedRoundTrip.clientOf(served, tmp, server);
     }
 
     @AfterAll
@@ -84,9 +82,7 @@ class ProxiedS3RemoteTest {
     }
 
     private static byte[] bytes(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
+        return ProxiedRoundTrip.bytes(n, seed);
     }
 
     private static Set<String> objects(String bucket) {

@@ -45,8 +45,7 @@ class ProxiedSshRemoteTest {
         served.annex("updateproxy");
         server = AnnexgateServer.serve(served.dir(), "--wideopen", "--annexgate.proxy.ssh-command=" + ssh.script());
         api = new RawApi(server, r4.uuid());
-        client = AnnexRepo.cloneOf(served, tmp, "client", server.annexUrl());
-        client.annex("sync", "--no-content", "-q");
+        client = ProxiedRoundTrip.clientOf(served, tmp, server);
     }
 
     @AfterAll

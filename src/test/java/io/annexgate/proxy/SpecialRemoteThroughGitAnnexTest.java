@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.AnnexgateServer;
 import io.annexgate.testing.Keys;
+import io.annexgate.testing.ProxiedRoundTrip;
 import io.annexgate.testing.RawApi;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,8 +46,7 @@ class SpecialRemoteThroughGitAnnexTest {
         served.annex("updateproxy");
         remoteUuid = served.git("config", "remote.chunked.annex-uuid").strip();
         server = AnnexgateServer.serve(served.dir(), "--wideopen", "--annexgate.proxy.idle-timeout=1s");
-        client = AnnexRepo.cloneOf(served, tmp, "client", server.annexUrl());
-        client.annex("sync", "--no-content", "-q");
+        client = ProxiedRoundTrip.clientOf(served, tmp, server);
     }
 
     @AfterAll

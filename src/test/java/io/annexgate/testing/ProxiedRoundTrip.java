@@ -17,6 +17,17 @@ public final class ProxiedRoundTrip {
     private ProxiedRoundTrip() {
     }
 
+    /**
+     * A clone of {@code served} named {@code client} below {@code parent}, reaching it through
+     * {@code server}, that has pulled the git-annex branch, so it sees the remotes and clusters the
+     * served repository proxies for (as {@code origin-NAME}).
+     */
+    public static AnnexRepo clientOf(AnnexRepo served, java.nio.file.Path parent, AnnexgateServer server) {
+        AnnexRepo client = AnnexRepo.cloneOf(served, parent, "client", server.annexUrl());
+        client.annex("sync", "--no-content", "-q");
+        return client;
+    }
+
     /** {@code n} random bytes, the same for the same seed. */
     public static byte[] bytes(int n, long seed) {
         byte[] b = new byte[n];

@@ -1,28 +1,28 @@
 package io.annexgate.proxy.special;
 
-import org.junit.jupiter.api.io.TempDir;
-import java.util.Optional;
-import java.nio.file.Path;
-import io.annexgate.testing.Command;
-import io.annexgate.proxy.TrustedCertificates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.annexgate.protocol.Key;
+import io.annexgate.proxy.TrustedCertificates;
+import io.annexgate.testing.Command;
 import io.annexgate.testing.Keys;
+import io.annexgate.testing.ProxiedRoundTrip;
 import io.annexgate.testing.S3Server;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
 import java.util.Map;
-import java.util.Random;
+import java.util.Optional;
 import java.util.Set;
 import org.jclouds.blobstore.domain.Blob;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link S3Remote} against a real S3 API server (s3proxy in this JVM), without git-annex. */
 class S3RemoteTest {
@@ -55,9 +55,7 @@ class S3RemoteTest {
     }
 
     static byte[] bytes(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
+        return ProxiedRoundTrip.bytes(n, seed);
     }
 
     static Key key(byte[] content) {
