@@ -6,11 +6,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
@@ -208,12 +206,7 @@ public final class AnnexContentLocks implements ContentLocks {
                 }
                 return OtherTmp.using(repository, otherTmp -> {
                     Path tmp = Files.createTempFile(otherTmp, files.keyFile(), ".rtm");
-                    Files.writeString(tmp, wanted.render(), StandardCharsets.UTF_8);
-                    try {
-                        Files.move(tmp, files.retentionTimestamp(), StandardCopyOption.ATOMIC_MOVE);
-                    } catch (AtomicMoveNotSupportedException e) {
-                        Files.move(tmp, files.retentionTimestamp(), StandardCopyOption.REPLACE_EXISTING);
-                    }
+                    Fsync.replace(tmp, files.retentionTimestamp(), wanted.render().getBytes(StandardCharsets.UTF_8));
                     return wanted;
                 });
             }

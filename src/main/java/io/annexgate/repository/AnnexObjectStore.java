@@ -4,10 +4,12 @@ import io.annexgate.protocol.Key;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -77,10 +79,9 @@ public final class AnnexObjectStore implements ObjectStore {
     public Path commit(Key key, Path staged) throws IOException {
         Path target = candidates(key).get(0);
         Path dir = target.getParent();
-        Files.createDirectories(dir.getParent());
-        try {
-            Files.createDirectory(dir);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+        Fsync.file(staged);
+        List<Path> created = createDirectories(dir);
+        if (!created.contains(dir)) {
             FilePermissions.thaw(dir);
         }
         try {
@@ -90,7 +91,30 @@ public final class AnnexObjectStore implements ObjectStore {
         }
         FilePermissions.freeze(target);
         FilePermissions.freeze(dir);
+        // the object's name, and the names of the hash directories made for it, reach the disk
+        Fsync.directory(dir);
+        for (Path made : created) {
+            Fsync.directory(made.getParent());
+        }
         return target;
+    }
+
+    /** Creates {@code dir} and its missing parents, returning those it created, outermost first. */
+    private static List<Path> createDirectories(Path dir) throws IOException {
+        List<Path> missing = new ArrayList<>();
+        for (Path d = dir; d != null && !Files.isDirectory(d); d = d.getParent()) {
+            missing.addFirst(d);
+        }
+        List<Path> created = new ArrayList<>();
+        for (Path d : missing) {
+            try {
+                Files.createDirectory(d);
+                created.add(d);
+            } catch (FileAlreadyExistsException e) {
+                // made meanwhile by another put or by git-annex
+            }
+        }
+        return created;
     }
 
     @Override
@@ -106,6 +130,12 @@ public final class AnnexObjectStore implements ObjectStore {
                 Files.deleteIfExists(dir.resolve(candidate.getFileName() + suffix));
             }
             removeEmptyDirectories(dir);
+            Path kept = dir;
+            while (!Files.isDirectory(kept)) {
+                kept = kept.getParent();
+            }
+            // the removal reaches the disk: the object does not come back after a crash
+            Fsync.directory(kept);
         }
     }
 

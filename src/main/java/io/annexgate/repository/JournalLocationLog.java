@@ -4,11 +4,9 @@ import io.annexgate.protocol.AnnexUuid;
 import io.annexgate.protocol.Key;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -65,15 +63,13 @@ public final class JournalLocationLog implements LocationLog {
     }
 
     private void write(Path journalFile, String content) throws IOException {
-        Files.createDirectories(journalFile.getParent());
+        Path journal = journalFile.getParent();
+        if (!Files.isDirectory(journal)) {
+            Files.createDirectories(journal);
+            Fsync.directory(journal.getParent());
+        }
         OtherTmp.using(repository, otherTmp -> {
-            Path tmp = otherTmp.resolve(journalFile.getFileName());
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, journalFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, journalFile, StandardCopyOption.REPLACE_EXISTING);
-            }
+            Fsync.replace(otherTmp.resolve(journalFile.getFileName()), journalFile, content.getBytes(StandardCharsets.UTF_8));
             return null;
         });
     }

@@ -11,12 +11,10 @@ import java.util.Map;
 /**
  * An open object being sent to a client. If the file changes while it is sent (an unlocked file
  * modified in the work tree), the last byte is withheld so that the client sees fewer bytes than
- * announced and discards what it got: the protocol's way of saying "invalid".
+ * announced and discards what it got: the protocol's way of saying "invalid". A file that shrinks
+ * while it is sent ends the transfer short in the same way.
  */
 public final class ObjectContent implements AutoCloseable {
-
-    private static final long MAP_THRESHOLD = 256 * 1024;
-    private static final long MAP_CHUNK = 8 * 1024 * 1024;
 
     private final Path path;
     private final FileChannel channel;
@@ -66,6 +64,9 @@ public final class ObjectContent implements AutoCloseable {
         }
         long withheld = signalInvalidity ? 1 : 0;
         long sent = copy(offset, remaining - withheld, out);
+        if (sent < remaining - withheld) {
+            return sent;
+        }
         if (withheld == 1) {
             if (!unchanged()) {
                 return sent;
@@ -75,32 +76,37 @@ public final class ObjectContent implements AutoCloseable {
         return sent;
     }
 
-    /** Small ranges go through one heap buffer; large ones as memory-mapped slices of the file. */
+    /**
+     * Copies with positional reads through a pooled buffer: a file that shrinks meanwhile ends the
+     * copy short (the caller sees fewer bytes than announced), never a fault as a mapping would.
+     *
+     * @return the bytes copied; fewer than {@code count} when the file ended first
+     */
     private long copy(long position, long count, ByteSink out) throws IOException {
-        if (count >= MAP_THRESHOLD) {
+        ByteBuffer buffer = TransferBuffers.take();
+        try {
             long copied = 0;
             while (copied < count) {
-                long n = Math.min(MAP_CHUNK, count - copied);
-                if (position + copied + n > channel.size()) {
-                    throw new IOException("object shrank while being sent: " + path.getFileName());
+                buffer.clear().limit((int) Math.min(buffer.capacity(), count - copied));
+                while (buffer.hasRemaining()) {
+                    if (channel.read(buffer, position + copied + buffer.position()) < 0) {
+                        break;
+                    }
                 }
-                out.write(channel.map(FileChannel.MapMode.READ_ONLY, position + copied, n));
-                copied += n;
+                buffer.flip();
+                int n = buffer.remaining();
+                if (n > 0) {
+                    out.write(buffer);
+                    copied += n;
+                }
+                if (n < buffer.limit() || n == 0) {
+                    return copied;
+                }
             }
             return copied;
+        } finally {
+            TransferBuffers.give(buffer);
         }
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(count, 1));
-        long copied = 0;
-        while (copied < count) {
-            int n = channel.read(buffer, position + copied);
-            if (n < 0) {
-                throw new IOException("object shrank while being sent: " + path.getFileName());
-            }
-            copied += n;
-        }
-        buffer.flip();
-        out.write(buffer);
-        return copied;
     }
 
     private boolean unchanged() {

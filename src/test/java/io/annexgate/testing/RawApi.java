@@ -26,7 +26,12 @@ public final class RawApi {
     private final String uuid;
 
     public RawApi(AnnexgateServer server, String uuid) {
-        this.base = server.baseUrl();
+        this(server.baseUrl(), uuid);
+    }
+
+    /** For a server at {@code base}, e.g. {@code http://127.0.0.1:PORT}. */
+    public RawApi(String base, String uuid) {
+        this.base = base;
         this.uuid = uuid;
     }
 

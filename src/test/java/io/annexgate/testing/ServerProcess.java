@@ -1,0 +1,135 @@
+package io.annexgate.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Annexgate in a process of its own, on free loopback ports, so a test can kill it with a real
+ * signal and start it again on the same repository; optionally run under a wrapper such as strace.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final int managementPort;
+    private final Path log;
+
+    private ServerProcess(Process process, int port, int managementPort, Path log) {
+        this.process = process;
+        this.port = port;
+        this.managementPort = managementPort;
+        this.log = log;
+    }
+
+    /** Starts a server on {@code repository} with p2phttp-style flags and waits until it is ready. */
+    public static ServerProcess start(Path repository, List<String> wrapper, String... flags) {
+        int port = freePort();
+        int managementPort = freePort();
+        List<String> command = new ArrayList<>(wrapper);
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(List.of("-Xss512k", "-XX:+UseSerialGC", "-cp", classPath(), "io.annexgate.AnnexgateApplication",
+                "--annexgate.repository=" + repository, "--annexgate.port=" + port, "--annexgate.bind=127.0.0.1",
+                "--management.server.port=" + managementPort, "--management.server.address=127.0.0.1"));
+        command.addAll(List.of(flags));
+        try {
+            Path log = Files.createTempFile("annexgate-process", ".log");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(repository.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(Command.environment());
+            ServerProcess server = new ServerProcess(builder.start(), port, managementPort, log);
+            server.awaitReady();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static ServerProcess start(Path repository, String... flags) {
+        return start(repository, List.of(), flags);
+    }
+
+    private static String classPath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitReady() {
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                + "/actuator/health/readiness")).timeout(Duration.ofSeconds(5)).build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the server exited (" + process.exitValue() + "): " + output());
+                }
+                try {
+                    return http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** What the server printed so far. */
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    /** SIGKILL: the server gets no chance to clean up, as in a crash or an OOM kill. */
+    public void kill() {
+        process.destroyForcibly();
+        await().atMost(Duration.ofMinutes(1)).until(() -> !process.isAlive());
+    }
+
+    /** SIGTERM, and waits for the exit; answers the exit status. */
+    public int terminate(Duration within) {
+        process.destroy();
+        await().atMost(within).until(() -> !process.isAlive());
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            kill();
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            // a temp file
+        }
+    }
+}
