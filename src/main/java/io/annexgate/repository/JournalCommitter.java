@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheEditor;
 import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.errors.LockFailedException;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -31,7 +32,10 @@ import org.eclipse.jgit.util.FS;
  * {@code journal.lck}, the journal files are staged into the branch's index {@code annex/index},
  * a tree is written from it and committed with the previous tip as parent, the branch moves
  * (only from that tip), {@code annex/index.lck} records the new commit, and the journal files
- * committed are deleted. All through JGit, without spawning git.
+ * committed are deleted. All through JGit, without spawning git. The new objects and the ref are
+ * forced to the disk before the journal files are deleted; a commit that fails half-way leaves the
+ * journal in place, and a lock on {@code annex/index} that another process holds is waited out,
+ * never removed.
  *
  * <p>When a plain commit would be wrong (no branch yet, sibling {@code git-annex} branches not
  * merged, the index behind the branch, or the branch moved under us) git-annex does the work:
@@ -54,11 +58,17 @@ public final class JournalCommitter {
     private final AnnexRepository repository;
     private final GitAnnexBranch branch;
     private final JournalLock journalLock;
+    /** For fault tests: runs between writing the new index and renaming it into place. */
+    private Runnable beforeIndexReplaced = () -> { };
 
     public JournalCommitter(AnnexRepository repository, GitAnnexBranch branch, JournalLock journalLock) {
         this.repository = repository;
         this.branch = branch;
         this.journalLock = journalLock;
+    }
+
+    void beforeIndexReplaced(Runnable fault) {
+        this.beforeIndexReplaced = fault;
     }
 
     /** A journal file read for committing. */
@@ -86,11 +96,15 @@ public final class JournalCommitter {
             return Outcome.LEFT_TO_GIT_ANNEX;
         }
         ObjectId tip = ref.getObjectId();
-        // git-annex only changes its index holding journal.lck, as we do: an index.lock left now is stale
-        Files.deleteIfExists(repository.annexDir().resolve("index.lock"));
-        DirCache index = DirCache.lock(repository.branchIndex().toFile(), FS.DETECTED);
+        DirCache index;
+        try {
+            index = DirCache.lock(repository.branchIndex().toFile(), FS.DETECTED);
+        } catch (LockFailedException e) {
+            // another git process is changing annex/index: never take its lock away, try again later
+            throw new IOException("annex/index.lock is held by another process; the journal stays and is committed later", e);
+        }
         boolean written = false;
-        try (ObjectInserter inserter = git.newObjectInserter()) {
+        try (DurableInserter inserter = new DurableInserter(git.newObjectInserter(), objectsDirectory(git))) {
             DirCacheEditor editor = index.editor();
             for (Staged s : staged) {
                 ObjectId blob = inserter.insert(Constants.OBJ_BLOB, s.content());
@@ -114,6 +128,8 @@ public final class JournalCommitter {
             commit.setMessage(message(git) + "\n");
             ObjectId committed = inserter.insert(commit);
             inserter.flush();
+            // the commit and everything it points to are on the disk before the branch names it
+            inserter.forceInserted();
 
             RefUpdate update = git.updateRef(GitAnnexBranch.REF);
             update.setExpectedOldObjectId(tip);
@@ -124,8 +140,16 @@ public final class JournalCommitter {
                 // the branch moved (a push to it): git-annex merges it into the index and commits
                 return Outcome.LEFT_TO_GIT_ANNEX;
             }
+            forceRef(git);
             index.write();
+            beforeIndexReplaced.run();
             written = index.commit();
+            if (!written) {
+                // the branch has the journal's lines but annex/index does not: annex/index.lck keeps
+                // naming the old tip, so the next commit leaves the index to git-annex to bring up
+                // to date, and the journal stays until a commit has really gone through
+                throw new IOException("could not replace annex/index; the journal stays and is committed later");
+            }
             writeIndexStatus(committed);
         } finally {
             if (!written) {
@@ -136,6 +160,19 @@ public final class JournalCommitter {
             deleteIfUnchanged(s);
         }
         return Outcome.COMMITTED;
+    }
+
+    private static Path objectsDirectory(Repository git) {
+        return git.getDirectory().toPath().resolve("objects");
+    }
+
+    /** Forces the branch's loose ref file (when it is one) and its directory. */
+    private static void forceRef(Repository git) throws IOException {
+        Path refFile = git.getDirectory().toPath().resolve(GitAnnexBranch.REF);
+        if (Files.isRegularFile(refFile)) {
+            Fsync.file(refFile);
+            Fsync.directory(refFile.getParent());
+        }
     }
 
     private List<Staged> readJournal() throws IOException {

@@ -1,6 +1,7 @@
 package io.annexgate.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.Keys;
@@ -9,6 +10,7 @@ import io.annexgate.testing.ServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,7 @@ class DurabilityTest {
         String key = Keys.sha256e(content, ".txt");
         Path trace = tmp.resolve("strace.log");
         List<String> strace = List.of("strace", "-f", "-y", "-s", "256", "--seccomp-bpf", "-o", trace.toString(),
-                "-e", "trace=fsync,fdatasync,rename,renameat,renameat2,write,writev,sendto,sendmsg");
+                "-e", "trace=fsync,fdatasync,rename,renameat,renameat2,unlink,unlinkat,write,writev,sendto,sendmsg");
 
         try (ServerProcess server = ServerProcess.start(served.dir(), strace, "--wideopen")) {
             RawApi.Response put = new RawApi(server.baseUrl(), served.uuid()).put("v4", key, content, content.length);
@@ -39,6 +41,13 @@ class DurabilityTest {
             RawApi.Response lock = new RawApi(server.baseUrl(), served.uuid()).post("v4", "lockcontent",
                     "key", key, "clientuuid", RawApi.CLIENT);
             assertThat(lock.text()).contains("\"locked\":true");
+            // the journal is committed to the git-annex branch a second after the last change
+            Path journal = served.dir().resolve(".git/annex/journal");
+            await().atMost(Duration.ofMinutes(1)).until(() -> {
+                try (var files = Files.list(journal)) {
+                    return files.findAny().isEmpty();
+                }
+            });
         }
 
         List<String> lines = Files.readAllLines(trace, StandardCharsets.UTF_8);
@@ -60,6 +69,24 @@ class DurabilityTest {
         int retentionDirForced = first(lines, retentionRenamed, l -> l.contains("fsync(") && l.endsWith("/" + key + ">) = 0"));
         int locked = first(lines, answered, l -> l.contains("locked\\\":true"));
         assertThat(locked).as("the lock is granted after its retention is forced").isGreaterThan(retentionDirForced);
+
+        // the commit's objects and the branch reach the disk before the journal file is deleted
+        int journalDeleted = first(lines, journalDirForced, l -> l.contains(" unlink") && l.contains("/annex/journal/"));
+        int refMoved = last(lines, journalDeleted, l -> l.contains("rename") && l.contains("refs/heads/git-annex\""));
+        int objectForced = last(lines, refMoved, l -> l.contains("fsync(") && l.contains("/.git/objects/"));
+        int refForced = first(lines, refMoved, l -> l.contains("fsync(") && l.endsWith("/refs/heads>) = 0"));
+        assertThat(objectForced).isLessThan(refMoved);
+        assertThat(refForced).isLessThan(journalDeleted);
+    }
+
+    /** The last line before {@code before} that matches. */
+    private static int last(List<String> lines, int before, Predicate<String> what) {
+        for (int i = before - 1; i >= 0; i--) {
+            if (what.test(lines.get(i).strip())) {
+                return i;
+            }
+        }
+        throw new AssertionError("not in the trace before line " + before);
     }
 
     private static int first(List<String> lines, int from, Predicate<String> what) {

@@ -1,14 +1,18 @@
 package io.annexgate.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.annexgate.protocol.Key;
 import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.Command;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,5 +150,75 @@ class JournalCommitterTest {
 
         assertThat(served.git("show", "git-annex:" + path(OTHER))).contains(" 1 " + repository.uuid().value());
         assertThat(journal()).isEmpty();
+    }
+
+    private static final Key THIRD = Key.parse("SHA256E-s3--2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae.txt");
+
+    @Test
+    void anIndexLockHeldByARealGitProcessIsWaitedOutNeverRemovedAndTheJournalStays() throws Exception {
+        Path indexLock = repository.annexDir().resolve("index.lock");
+        // git commit --all holds the lock on the index it commits while its editor runs
+        ProcessBuilder holder = new ProcessBuilder("git", "commit", "--all", "--allow-empty", "-q")
+                .directory(served.dir().toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        holder.environment().putAll(Command.environment());
+        holder.environment().put("GIT_INDEX_FILE", repository.branchIndex().toString());
+        holder.environment().put("GIT_EDITOR", "sleep 600 #");
+        Process git = holder.start();
+        try {
+            await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(indexLock));
+            log.record(KEY, repository.uuid(), true);
+            String before = served.git("rev-parse", "git-annex").strip();
+
+            assertThatThrownBy(committer::commit).isInstanceOf(IOException.class).hasMessageContaining("index.lock");
+
+            assertThat(indexLock).exists();
+            assertThat(git.isAlive()).isTrue();
+            assertThat(journal()).isNotEmpty();
+            assertThat(served.git("rev-parse", "git-annex").strip()).isEqualTo(before);
+        } finally {
+            git.destroy();
+            git.waitFor();
+        }
+        await().atMost(Duration.ofMinutes(1)).until(() -> !Files.exists(indexLock));
+
+        assertThat(committer.commit()).isEqualTo(JournalCommitter.Outcome.COMMITTED);
+        assertThat(served.git("show", "git-annex:" + path(KEY))).contains(" 1 " + repository.uuid().value());
+        assertThat(journal()).isEmpty();
+    }
+
+    @Test
+    void anIndexThatCannotBeReplacedKeepsTheJournalAndLosesNoHistory() throws Exception {
+        log.record(KEY, repository.uuid(), true);
+        assertThat(committer.commit()).isEqualTo(JournalCommitter.Outcome.COMMITTED);
+
+        // the new index cannot be renamed into place (its lock file vanished under us)
+        Path indexLock = repository.annexDir().resolve("index.lock");
+        committer.beforeIndexReplaced(() -> {
+            try {
+                Files.delete(indexLock);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        log.record(OTHER, repository.uuid(), true);
+        assertThatThrownBy(committer::commit).isInstanceOf(IOException.class);
+        assertThat(journal()).isNotEmpty();
+
+        committer.beforeIndexReplaced(() -> { });
+        log.record(THIRD, repository.uuid(), true);
+        assertThat(committer.commit()).isIn(JournalCommitter.Outcome.COMMITTED, JournalCommitter.Outcome.LEFT_TO_GIT_ANNEX);
+
+        // every batch's lines are on the branch: none was lost to a stale index
+        for (Key key : new Key[] {KEY, OTHER, THIRD}) {
+            assertThat(served.git("show", "git-annex:" + path(key))).contains(" 1 " + repository.uuid().value());
+        }
+        assertThat(journal()).isEmpty();
+        // and later commits keep building on an index that agrees with the branch
+        log.record(KEY, repository.uuid(), false);
+        committer.commit();
+        assertThat(served.git("show", "git-annex:" + path(OTHER))).contains(" 1 " + repository.uuid().value());
+        assertThat(served.git("show", "git-annex:" + path(THIRD))).contains(" 1 " + repository.uuid().value());
+        served.annex("fsck", "--fast", "--quiet");
     }
 }
