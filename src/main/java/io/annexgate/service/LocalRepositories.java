@@ -40,6 +40,7 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
     private static final long UNKNOWN_UUID_RESCAN_NANOS = 1_000_000_000L;
 
     private final List<Path> directories;
+    private final Scan scan;
     private final int lockedFiles;
     private final MonotonicClock monotonicClock;
     /** When an unknown uuid last made a rescan (guarded by this object's monitor). */
@@ -58,8 +59,19 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
             Thread.ofPlatform().name("annexgate-timer").daemon().factory());
     private DirectoryWatcher watcher;
 
-    private LocalRepositories(List<Path> directories, int lockedFiles, MonotonicClock monotonicClock, Clock wallClock,
-            AnnexgateMetrics metrics, Duration closeIdleAfter, int jobs, int cpus) {
+    /** How the repositories below one of the directories are found. */
+    @FunctionalInterface
+    public interface Scan {
+        /** The git-annex repositories below {@code top}, not looking inside them. */
+        List<AnnexRepository> below(Path top);
+
+        /** A walk of the file system: what the server uses unless a test gives another. */
+        Scan WALK = LocalRepositories::findBelow;
+    }
+
+    private LocalRepositories(List<Path> directories, Scan scan, int lockedFiles, MonotonicClock monotonicClock,
+            Clock wallClock, AnnexgateMetrics metrics, Duration closeIdleAfter, int jobs, int cpus) {
+        this.scan = scan;
         this.closeIdleAfter = closeIdleAfter;
         this.jobs = jobs;
         this.hashing = new TransferSlots(cpus);
@@ -71,14 +83,15 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
     }
 
     /**
+     * @param scan how the repositories below each of {@code directories} are found
      * @param jobs concurrent transfers (put and get bodies) per repository; 0 for no bound
      * @param cpus concurrent uploads being hashed, server-wide; 0 for no bound
      */
-    public static LocalRepositories open(Path single, List<Path> directories, int lockedFiles,
+    public static LocalRepositories open(Path single, List<Path> directories, Scan scan, int lockedFiles,
             MonotonicClock monotonicClock, Clock wallClock, AnnexgateMetrics metrics, Duration closeIdleAfter,
             int jobs, int cpus) {
-        LocalRepositories repositories = new LocalRepositories(List.copyOf(directories), lockedFiles, monotonicClock,
-                wallClock, metrics, closeIdleAfter, jobs, cpus);
+        LocalRepositories repositories = new LocalRepositories(List.copyOf(directories), scan, lockedFiles,
+                monotonicClock, wallClock, metrics, closeIdleAfter, jobs, cpus);
         if (directories.isEmpty()) {
             AnnexRepository repository = AnnexRepository.open(single).orElseThrow(() -> new IllegalStateException(
                     "Use the --directory option to specify which git-annex repositories to serve."));
@@ -181,7 +194,7 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
     synchronized void rescan() {
         Map<AnnexUuid, List<AnnexRepository>> found = new HashMap<>();
         for (Path dir : directories) {
-            for (AnnexRepository r : findBelow(dir)) {
+            for (AnnexRepository r : scan.below(dir)) {
                 found.computeIfAbsent(r.uuid(), u -> new ArrayList<>()).add(r);
             }
         }
