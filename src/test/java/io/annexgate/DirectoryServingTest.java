@@ -132,21 +132,28 @@ class DirectoryServingTest {
         assertThat(meters.find("annexgate.disk.free").gauges()).hasSize(1);
     }
 
+    private double refusedDuplicates() {
+        return server.bean(MeterRegistry.class).get("annexgate.repositories.refused").tag("reason", "duplicate_uuid")
+                .gauge().value();
+    }
+
     @Test
-    void twoRepositoriesWithOneUuidAreBothRefused() {
+    void aSecondRepositoryWithTheUuidOfAServedOneIsRefusedAndTheServedOneKeepsServing() {
         Command.ok(served, "git", "clone", "-q", plain.dir().toString(), "twin");
         // a clone of a git-annex repository takes its uuid only when told to
         Command.ok(served.resolve("twin"), "git", "config", "annex.uuid", plain.uuid());
 
-        await().atMost(DISCOVERY).until(() -> checkpresent(plain.uuid()) == 404);
-        assertThat(List.of(checkpresent(bare.uuid()))).containsExactly(200);
+        await().atMost(DISCOVERY).until(() -> refusedDuplicates() == 1);
+        assertThat(List.of(checkpresent(plain.uuid()), checkpresent(bare.uuid()))).containsExactly(200, 200);
+        String seed = plain.key("seed.txt");
+        assertThat(new RawApi(server, plain.uuid()).checkpresent(seed).text()).contains("true");
     }
 
     @Test
     void aDuplicateUuidIsReportedOnceHoweverOftenTheDirectoryIsRescanned(CapturedOutput output) {
         Command.ok(served, "git", "clone", "-q", plain.dir().toString(), "twin");
         Command.ok(served.resolve("twin"), "git", "config", "annex.uuid", plain.uuid());
-        await().atMost(DISCOVERY).until(() -> checkpresent(plain.uuid()) == 404);
+        await().atMost(DISCOVERY).until(() -> refusedDuplicates() == 1);
 
         // two more rescans, each seen to have happened by a new repository being served
         for (String name : List.of("later-1", "later-2")) {
@@ -154,6 +161,7 @@ class DirectoryServingTest {
             await().atMost(DISCOVERY).until(() -> checkpresent(later.uuid()) == 200);
         }
 
-        assertThat(output.getAll().split("not serving uuid " + plain.uuid(), -1)).hasSize(2);
+        assertThat(output.getAll().split("refusing " + served.resolve("twin"), -1)).hasSize(2);
+        assertThat(refusedDuplicates()).isEqualTo(1);
     }
 }

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
@@ -76,12 +77,16 @@ public class AnnexgateConfiguration {
         return found;
     }
 
+    /**
+     * The served repositories; below {@code --directory} found by a walk of the file system, or by
+     * the {@link LocalRepositories.Scan} bean a test gives (one that misses a repository, say).
+     */
     @Bean(destroyMethod = "close")
     LocalRepositories localRepositories(AnnexgateProperties properties, MonotonicClock monotonicClock, Clock wallClock,
-            AnnexgateMetrics metrics) {
+            AnnexgateMetrics metrics, ObjectProvider<LocalRepositories.Scan> scan) {
         return LocalRepositories.open(properties.repositoryOrWorkingDirectory(), properties.directories(),
-                properties.lockedfiles(), monotonicClock, wallClock, metrics, properties.closeIdleAfter(),
-                properties.jobsPerRepository(), properties.cpus() == null ? 0 : properties.cpus());
+                scan.getIfAvailable(() -> LocalRepositories.Scan.WALK), properties.lockedfiles(), monotonicClock,
+                wallClock, metrics, properties.closeIdleAfter(), properties.jobsPerRepository(), properties.cpus() == null ? 0 : properties.cpus());
     }
 
     /**

@@ -34,6 +34,7 @@ public final class AnnexgateMetrics {
     private final Set<IntSupplier> lockLimits = ConcurrentHashMap.newKeySet();
     private final DiskGauges disks;
     private final AtomicInteger repositoriesServed = new AtomicInteger();
+    private final AtomicInteger duplicatesRefused = new AtomicInteger();
     private final Map<RequestTags, Timer> requestTimers = new ConcurrentHashMap<>();
 
     private record RequestTags(Endpoint endpoint, String version, String outcome, int status) { }
@@ -65,6 +66,10 @@ public final class AnnexgateMetrics {
                 .description("How many content locks may be held at once").register(registry);
         Gauge.builder("annexgate.repositories.served", repositoriesServed, AtomicInteger::get)
                 .description("Repositories this server answers for now").register(registry);
+        Gauge.builder("annexgate.repositories.refused", duplicatesRefused, AtomicInteger::get)
+                .tag("reason", "duplicate_uuid")
+                .description("Repositories found but not served now; duplicate_uuid: another with its uuid is served")
+                .register(registry);
     }
 
     private static ToDoubleFunction<Set<IntSupplier>> sum() {
@@ -89,6 +94,11 @@ public final class AnnexgateMetrics {
             lockLimits.remove(limit);
             repositoriesServed.decrementAndGet();
         };
+    }
+
+    /** How many repositories are refused now because another with their uuid is served. */
+    public void duplicatesRefused(int count) {
+        duplicatesRefused.set(count);
     }
 
     /** Adds {@code held} to {@code annexgate_locks_held} until the returned registration is closed. */

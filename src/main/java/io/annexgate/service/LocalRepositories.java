@@ -13,6 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * every git-annex repository below the {@code --directory} paths, kept current by a file-system
  * watch and, as a safety net, a periodic rescan; a request for an unknown uuid rescans too, at
  * most once a second in all (never a scan per request). A repository's open
- * state is made by its first request and closed after {@code closeIdleAfter} without use.
+ * state is made by its first request and closed after {@code closeIdleAfter} without use. A
+ * repository served stays served until it is really gone, whatever copies of it appear.
  */
 public final class LocalRepositories implements TargetRegistry, AutoCloseable {
 
@@ -40,6 +42,7 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
     private static final long UNKNOWN_UUID_RESCAN_NANOS = 1_000_000_000L;
 
     private final List<Path> directories;
+    private final Scan scan;
     private final int lockedFiles;
     private final MonotonicClock monotonicClock;
     /** When an unknown uuid last made a rescan (guarded by this object's monitor). */
@@ -51,15 +54,26 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
     /** Shared by every repository: {@code --cpus} bounds hashing server-wide. */
     private final TransferSlots hashing;
     private final Map<AnnexUuid, ServedRepository> served = new ConcurrentHashMap<>();
-    /** Duplicate uuids already reported, with the directories that share them: each situation is logged once. */
-    private final Map<AnnexUuid, List<Path>> reportedDuplicates = new HashMap<>();
+    /** Directories refused because another with their uuid is served (guarded by this object's monitor). */
+    private final Map<Path, AnnexRepository> refused = new HashMap<>();
     /** Times journal commits and safety rescans; commits themselves run on virtual threads. */
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("annexgate-timer").daemon().factory());
     private DirectoryWatcher watcher;
 
-    private LocalRepositories(List<Path> directories, int lockedFiles, MonotonicClock monotonicClock, Clock wallClock,
-            AnnexgateMetrics metrics, Duration closeIdleAfter, int jobs, int cpus) {
+    /** How the repositories below one of the directories are found. */
+    @FunctionalInterface
+    public interface Scan {
+        /** The git-annex repositories below {@code top}, not looking inside them. */
+        List<AnnexRepository> below(Path top);
+
+        /** A walk of the file system: what the server uses unless a test gives another. */
+        Scan WALK = LocalRepositories::findBelow;
+    }
+
+    private LocalRepositories(List<Path> directories, Scan scan, int lockedFiles, MonotonicClock monotonicClock,
+            Clock wallClock, AnnexgateMetrics metrics, Duration closeIdleAfter, int jobs, int cpus) {
+        this.scan = scan;
         this.closeIdleAfter = closeIdleAfter;
         this.jobs = jobs;
         this.hashing = new TransferSlots(cpus);
@@ -71,14 +85,15 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
     }
 
     /**
+     * @param scan how the repositories below each of {@code directories} are found
      * @param jobs concurrent transfers (put and get bodies) per repository; 0 for no bound
      * @param cpus concurrent uploads being hashed, server-wide; 0 for no bound
      */
-    public static LocalRepositories open(Path single, List<Path> directories, int lockedFiles,
+    public static LocalRepositories open(Path single, List<Path> directories, Scan scan, int lockedFiles,
             MonotonicClock monotonicClock, Clock wallClock, AnnexgateMetrics metrics, Duration closeIdleAfter,
             int jobs, int cpus) {
-        LocalRepositories repositories = new LocalRepositories(List.copyOf(directories), lockedFiles, monotonicClock,
-                wallClock, metrics, closeIdleAfter, jobs, cpus);
+        LocalRepositories repositories = new LocalRepositories(List.copyOf(directories), scan, lockedFiles,
+                monotonicClock, wallClock, metrics, closeIdleAfter, jobs, cpus);
         if (directories.isEmpty()) {
             AnnexRepository repository = AnnexRepository.open(single).orElseThrow(() -> new IllegalStateException(
                     "Use the --directory option to specify which git-annex repositories to serve."));
@@ -177,45 +192,90 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
         return served.values().stream().map(ServedRepository::state).toList();
     }
 
-    /** Finds the repositories below the directories now; drops the ones that are gone. */
+    /**
+     * Finds the repositories below the directories now. A uuid found in more than one directory is
+     * served from the one already serving it, or, when none is, from the first in path order; the
+     * others are refused (logged once each, counted in {@code annexgate_repositories_refused}).
+     * A served repository the scan misses goes only when a look at its own directory confirms it
+     * is gone, and then only after its requests in flight end.
+     */
     synchronized void rescan() {
         Map<AnnexUuid, List<AnnexRepository>> found = new HashMap<>();
         for (Path dir : directories) {
-            for (AnnexRepository r : findBelow(dir)) {
+            for (AnnexRepository r : scan.below(dir)) {
                 found.computeIfAbsent(r.uuid(), u -> new ArrayList<>()).add(r);
             }
         }
+        Map<Path, AnnexRepository> refusedNow = new HashMap<>();
         for (Map.Entry<AnnexUuid, List<AnnexRepository>> e : found.entrySet()) {
-            if (e.getValue().size() > 1) {
-                List<Path> dirs = e.getValue().stream().map(AnnexRepository::gitDir).sorted().toList();
-                if (!dirs.equals(reportedDuplicates.put(e.getKey(), dirs))) {
-                    log.error("not serving uuid {}: it is the uuid of {} repositories: {}", e.getKey(), dirs.size(), dirs);
-                }
-                continue;
-            }
-            AnnexRepository repository = e.getValue().get(0);
-            ServedRepository current = served.get(e.getKey());
-            if (current != null && !current.repository().gitDir().equals(repository.gitDir())) {
-                log.info("{} moved from {} to {}", e.getKey(), current.repository().gitDir(), repository.gitDir());
-                served.remove(e.getKey());
-                current.close();
-                current = null;
-            }
-            if (current == null) {
-                add(repository);
-            }
+            List<AnnexRepository> candidates = e.getValue().stream()
+                    .sorted(Comparator.comparing(AnnexRepository::dir)).toList();
+            AnnexRepository kept = serveOneOf(e.getKey(), candidates);
+            candidates.stream().filter(r -> !r.gitDir().equals(kept.gitDir()))
+                    .forEach(r -> refusedNow.put(r.dir(), r));
         }
-        reportedDuplicates.keySet().removeIf(uuid -> found.getOrDefault(uuid, List.of()).size() < 2);
-        for (AnnexUuid uuid : List.copyOf(served.keySet())) {
-            List<AnnexRepository> now = found.get(uuid);
-            if (now == null || now.size() != 1) {
-                ServedRepository gone = served.remove(uuid);
-                if (gone != null) {
-                    log.info("no longer serving {} ({})", gone.repository().gitDir(), uuid);
-                    gone.close();
+        for (ServedRepository s : List.copyOf(served.values())) {
+            AnnexRepository r = s.repository();
+            if (!found.containsKey(r.uuid())) {
+                if (stillThere(r)) {
+                    log.debug("{} was missed by a scan but is still there: still serving it", r.dir());
+                } else {
+                    log.info("no longer serving {} ({}): it is gone", r.gitDir(), r.uuid());
+                    retire(s);
                 }
             }
         }
+        reportRefused(refusedNow);
+    }
+
+    /** Which of the repositories found with one uuid (in path order) is served: the one serving it now if it still is. */
+    private AnnexRepository serveOneOf(AnnexUuid uuid, List<AnnexRepository> candidates) {
+        ServedRepository current = served.get(uuid);
+        if (current != null) {
+            AnnexRepository r = current.repository();
+            if (candidates.stream().anyMatch(c -> c.gitDir().equals(r.gitDir())) || stillThere(r)) {
+                return r;
+            }
+            log.info("{} is gone (moved?); serving its uuid {} from {}", r.dir(), uuid, candidates.get(0).dir());
+            retire(current);
+        }
+        add(candidates.get(0));
+        return candidates.get(0);
+    }
+
+    /** Stops serving {@code s}: later requests get 404, its state closes when its requests in flight end. */
+    private void retire(ServedRepository s) {
+        served.remove(s.repository().uuid(), s);
+        s.retire();
+    }
+
+    /**
+     * Whether a served repository is still where it was, with its uuid: looked at directly, as a
+     * scan walking a tree that changes under it can miss it. Only a definite no counts as gone.
+     */
+    private static boolean stillThere(AnnexRepository r) {
+        try {
+            return AnnexRepository.open(r.dir()).filter(now -> now.uuid().equals(r.uuid())).isPresent();
+        } catch (RuntimeException e) {
+            log.warn("cannot read {} now ({}); still serving it", r.gitDir(), e.getMessage());
+            return true;
+        }
+    }
+
+    /** Logs each newly refused directory once, and counts those refused now. */
+    private void reportRefused(Map<Path, AnnexRepository> refusedNow) {
+        refusedNow.forEach((dir, r) -> {
+            AnnexRepository before = refused.get(dir);
+            if (before == null || !before.uuid().equals(r.uuid())) {
+                log.warn("refusing {}: its uuid {} is served from {} (a copy? each repository needs a uuid of its own)",
+                        dir, r.uuid(), served.get(r.uuid()).repository().dir());
+            }
+        });
+        refused.keySet().stream().filter(dir -> !refusedNow.containsKey(dir))
+                .forEach(dir -> log.info("no longer refusing {}", dir));
+        refused.clear();
+        refused.putAll(refusedNow);
+        metrics.duplicatesRefused(refused.size());
     }
 
     private static List<AnnexRepository> findBelow(Path top) {

@@ -20,7 +20,9 @@ import java.util.function.Supplier;
  * One repository served by this process. Discovery makes only this (where it is, its layout
  * settings, its meters); the {@link OpenRepository} state is opened by the first request and
  * closed by {@link #closeIfIdle} once nothing has used it for a while, never while a request is
- * in progress, a lock is held or a journal change is pending. Transfers (put and get bodies) take
+ * in progress, a lock is held or a journal change is pending. When discovery finds it gone it is
+ * {@link #retire retired}: later requests are answered 404 and the state closes when the requests
+ * in flight end. Transfers (put and get bodies) take
  * one of its {@code --jobs} slots, and uploads, hashed as they arrive, one of the server's
  * {@code --cpus} hashing slots as well.
  */
@@ -36,7 +38,8 @@ final class ServedRepository implements AutoCloseable {
     private OpenRepository open;
     private int inUse;
     private long lastUsedNanos;
-    private boolean closed;
+    /** No longer served: no new use of the state, which closes when the last use ends. */
+    private boolean retired;
 
     ServedRepository(AnnexRepository repository, int lockedFiles, MonotonicClock monotonicClock, Clock wallClock,
             AnnexgateMetrics metrics, ScheduledExecutorService commitTimer, TransferSlots jobs, TransferSlots hashing) {
@@ -88,8 +91,8 @@ final class ServedRepository implements AutoCloseable {
     }
 
     private synchronized OpenRepository useState() {
-        if (closed) {
-            throw new IllegalStateException(repository.gitDir() + " is no longer served");
+        if (retired) {
+            throw new NoLongerServed(repository.dir().toString());
         }
         if (open == null) {
             open = opener.get();
@@ -117,6 +120,9 @@ final class ServedRepository implements AutoCloseable {
     private synchronized void done() {
         inUse--;
         lastUsedNanos = clock.nowNanos();
+        if (retired && inUse == 0) {
+            closeState();
+        }
     }
 
     /** Closes the state when it has been unused for {@code idleNanos} and closing loses nothing. */
@@ -124,20 +130,40 @@ final class ServedRepository implements AutoCloseable {
         if (open == null || inUse > 0 || clock.nowNanos() - lastUsedNanos < idleNanos || !open.quiet()) {
             return false;
         }
-        open.close();
-        open = null;
+        closeState();
         return true;
     }
 
-    /** Commits what is pending and lets go of everything, meters included. */
+    /**
+     * Stops serving: from now on a request is answered 404 ({@link NoLongerServed}) and the meters
+     * go; the state closes when the requests in flight end, at once when there are none. The
+     * locks held for clients go with the state, their retention times stay on disk.
+     */
+    synchronized void retire() {
+        if (retired) {
+            return;
+        }
+        retired = true;
+        meters.close();
+        if (inUse == 0) {
+            closeState();
+        }
+    }
+
+    /** Commits what is pending and lets go of everything, meters included, requests in flight or not (shutdown). */
     @Override
     public synchronized void close() {
-        closed = true;
+        retired = true;
+        closeState();
+        meters.close();
+    }
+
+    /** Commits the journal still pending and lets go of the state; retention times stay on disk. */
+    private void closeState() {
         if (open != null) {
             open.close();
             open = null;
         }
-        meters.close();
     }
 
     /** One protocol action on the open state. */

@@ -2,6 +2,7 @@ package io.annexgate.web;
 
 import io.annexgate.protocol.InvalidValueException;
 import io.annexgate.security.AccessPolicy;
+import io.annexgate.service.NoLongerServed;
 import io.annexgate.service.ProtocolFailure;
 import io.annexgate.service.ProxiedNotFound;
 import io.annexgate.service.ProxyUnavailable;
@@ -47,6 +48,13 @@ class ApiExceptionHandler {
             }
             case FORBIDDEN -> ApiResponses.text(response, 403, "");
         }
+        UnreadBody.afterRefusal(request, response);
+    }
+
+    /** A repository let go of between finding its uuid and using it: 404, as for a uuid not served. */
+    @ExceptionHandler(NoLongerServed.class)
+    void noLongerServed(NoLongerServed e, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ApiResponses.text(response, 404, "");
         UnreadBody.afterRefusal(request, response);
     }
 

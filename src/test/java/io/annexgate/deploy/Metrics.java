@@ -23,6 +23,7 @@ final class Metrics {
             "annexgate_disk_free_bytes",
             "annexgate_disk_total_bytes",
             "annexgate_repositories_served",
+            "annexgate_repositories_refused",
             "annexgate_proxy_connections_idle",
             "annexgate_proxy_connections_active",
             "annexgate_proxy_connections_failed_total",

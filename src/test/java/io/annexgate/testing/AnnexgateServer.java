@@ -7,6 +7,7 @@ import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 
 /**
  * Annexgate started in this JVM on free loopback ports, serving a real repository, configured
@@ -24,6 +25,16 @@ public final class AnnexgateServer implements AutoCloseable {
 
     /** Serves {@code repository} with p2phttp-style {@code flags}, e.g. {@code --wideopen}. */
     public static AnnexgateServer serve(Path repository, String... flags) {
+        return serve(new SpringApplicationBuilder(AnnexgateApplication.class), repository, flags);
+    }
+
+    /** As {@link #serve(Path, String...)}, with {@code bean} in the context for the server to use instead of its own. */
+    public static <T> AnnexgateServer serveWith(Class<T> type, T bean, Path repository, String... flags) {
+        return serve(new SpringApplicationBuilder(AnnexgateApplication.class).initializers(
+                context -> ((GenericApplicationContext) context).registerBean(type, () -> bean)), repository, flags);
+    }
+
+    private static AnnexgateServer serve(SpringApplicationBuilder builder, Path repository, String... flags) {
         List<String> args = new ArrayList<>(List.of(
                 "--annexgate.repository=" + repository,
                 "--annexgate.port=0",
@@ -31,8 +42,7 @@ public final class AnnexgateServer implements AutoCloseable {
                 "--management.server.port=0",
                 "--management.server.address=127.0.0.1"));
         args.addAll(translate(flags));
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(AnnexgateApplication.class)
-                .run(args.toArray(String[]::new));
+        ConfigurableApplicationContext context = builder.run(args.toArray(String[]::new));
         return new AnnexgateServer(context);
     }
 

@@ -88,6 +88,16 @@ public final class RawApi {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    /** lockcontent of {@code key}; answers the lock id, failing unless it was locked. */
+    public String lockContent(String key) {
+        Response r = post("v4", "lockcontent", "key", key, "clientuuid", CLIENT);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"lockid\":\"([^\"]+)\"").matcher(r.text());
+        if (!m.find()) {
+            throw new AssertionError("not locked: " + r.status() + " " + r.text());
+        }
+        return m.group(1);
+    }
+
     /** Starts a keeplocked long poll whose body comes from {@code body}; the answer arrives when it ends. */
     public java.util.concurrent.CompletableFuture<HttpResponse<String>> keepLocked(String lockId, Supplier<InputStream> body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + path("v4", "keeplocked", query("lockid", lockId, "clientuuid", CLIENT))))
