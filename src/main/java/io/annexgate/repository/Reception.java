@@ -12,6 +12,12 @@ public sealed interface Reception {
     /** The body went on past the announced length; the excess was not stored. */
     record Overlong(long appended) implements Reception { }
 
+    /**
+     * The server could not write what arrived (a full disk, a read-only file system): what was
+     * written before stays for a resume, the rest of the body is left unread.
+     */
+    record NotWritten(long appended, java.io.IOException cause) implements Reception { }
+
     /** The client started past what the server has: storing it would leave a gap. */
     record Gap(long clientOffset, long serverOffset) implements Reception { }
 }

@@ -32,7 +32,6 @@ public final class StagedUpload {
 
     /** Starts an upload into {@code staging}, resuming after whatever it already holds. */
     public static StagedUpload begin(Key key, Path staging) throws IOException {
-        Files.createDirectories(staging.getParent());
         long existing = Files.exists(staging) ? Files.size(staging) : 0;
         return new StagedUpload(key, staging, existing);
     }
@@ -61,7 +60,14 @@ public final class StagedUpload {
             return new Reception.Short(0, dataLength);
         }
         long appended = 0;
-        try (FileChannel out = FileChannel.open(staging, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        FileChannel opened;
+        try {
+            Files.createDirectories(staging.getParent());
+            opened = FileChannel.open(staging, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            return new Reception.NotWritten(0, e);
+        }
+        try (FileChannel out = opened) {
             out.position(serverOffset);
             while (appended < toAppend) {
                 // fill the buffer before hashing and writing it: one digest call and one write per
@@ -88,8 +94,19 @@ public final class StagedUpload {
                     final int len = filled;
                     hasher.ifPresent(h -> h.update(buffer, 0, len));
                     ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, filled);
-                    while (chunk.hasRemaining()) {
-                        out.write(chunk);
+                    try {
+                        while (chunk.hasRemaining()) {
+                            out.write(chunk);
+                        }
+                    } catch (IOException e) {
+                        // what did not fit is dropped: the file keeps whole buffers only, so a
+                        // resume re-sends from where it ends
+                        try {
+                            out.truncate(serverOffset + appended);
+                        } catch (IOException ignored) {
+                            // a resume verifies the whole file anyway
+                        }
+                        return new Reception.NotWritten(appended, e);
                     }
                     appended += filled;
                 }

@@ -109,6 +109,10 @@ public final class LocalRepositoryTarget implements AnnexTarget {
     public PutOutcome put(Upload upload) throws IOException {
         Key key = upload.key();
         if (store.contains(key)) {
+            if (!locationLog.says(key, uuid())) {
+                // an earlier put stored it but could not log it (a full disk): log it now
+                locationLog.record(key, uuid(), true);
+            }
             return new PutOutcome.Stored(NONE);
         }
         if (upload.dataPresent()) {
@@ -134,6 +138,11 @@ public final class LocalRepositoryTarget implements AnnexTarget {
         }
         StagedUpload staged = StagedUpload.begin(key, store.stagingFile(key));
         Reception reception = staged.receive(upload.offset(), upload.dataLength(), upload.body(), metrics::bytesReceived);
+        if (reception instanceof Reception.NotWritten failed) {
+            log.warn("not storing {}: cannot write to {}: {}", key.serialize(), repository.tmpDir(),
+                    failed.cause().toString());
+            return new PutOutcome.NotStored("not written", NONE);
+        }
         if (!(reception instanceof Reception.Complete)) {
             log.debug("put of {} not stored: {}", key.serialize(), reception);
             return new PutOutcome.NotStored(reception.getClass().getSimpleName().toLowerCase(), NONE);
@@ -144,7 +153,13 @@ public final class LocalRepositoryTarget implements AnnexTarget {
             log.info("put of {} failed verification; partial content discarded", key.serialize());
             return new PutOutcome.NotStored("verification", NONE);
         }
-        store.commit(key, staged.staging());
+        try {
+            store.commit(key, staged.staging());
+        } catch (IOException e) {
+            // the verified file stays in annex/tmp: a retry of the put finds it whole and commits it
+            log.warn("not storing {}: cannot move it into annex/objects: {}", key.serialize(), e.toString());
+            return new PutOutcome.NotStored("not committed", NONE);
+        }
         locationLog.record(key, uuid(), true);
         return new PutOutcome.Stored(NONE);
     }
