@@ -44,6 +44,7 @@ public final class LocalRepositoryTarget implements AnnexTarget {
     private final AnnexgateMetrics metrics;
     /** Keys being received right now: a second upload of one of them is refused, as git-annex's transfer lock does. */
     private final Set<String> receiving = ConcurrentHashMap.newKeySet();
+    private final KeyStripes keyStripes = new KeyStripes();
 
     public LocalRepositoryTarget(AnnexRepository repository, ObjectStore store, ContentLocks contentLocks,
             LocationLog locationLog, LockRegistry lockRegistry, MonotonicClock monotonicClock, Clock wallClock,
@@ -109,11 +110,19 @@ public final class LocalRepositoryTarget implements AnnexTarget {
     public PutOutcome put(Upload upload) throws IOException {
         Key key = upload.key();
         if (store.contains(key)) {
-            if (!locationLog.says(key, uuid())) {
-                // an earlier put stored it but could not log it (a full disk): log it now
-                locationLog.record(key, uuid(), true);
+            boolean stillHere = keyStripes.holding(key, () -> {
+                if (!store.contains(key)) {
+                    return false;
+                }
+                if (!locationLog.says(key, uuid())) {
+                    // an earlier put stored it but could not log it (a full disk): log it now
+                    locationLog.record(key, uuid(), true);
+                }
+                return true;
+            });
+            if (stillHere) {
+                return new PutOutcome.Stored(NONE);
             }
-            return new PutOutcome.Stored(NONE);
         }
         if (upload.dataPresent()) {
             return new PutOutcome.NotStored("data-present but not here", NONE);
@@ -153,15 +162,17 @@ public final class LocalRepositoryTarget implements AnnexTarget {
             log.info("put of {} failed verification; partial content discarded", key.serialize());
             return new PutOutcome.NotStored("verification", NONE);
         }
-        try {
-            store.commit(key, staged.staging());
-        } catch (IOException e) {
-            // the verified file stays in annex/tmp: a retry of the put finds it whole and commits it
-            log.warn("not storing {}: cannot move it into annex/objects: {}", key.serialize(), e.toString());
-            return new PutOutcome.NotStored("not committed", NONE);
-        }
-        locationLog.record(key, uuid(), true);
-        return new PutOutcome.Stored(NONE);
+        return keyStripes.holding(key, () -> {
+            try {
+                store.commit(key, staged.staging());
+            } catch (IOException e) {
+                // the verified file stays in annex/tmp: a retry of the put finds it whole and commits it
+                log.warn("not storing {}: cannot move it into annex/objects: {}", key.serialize(), e.toString());
+                return new PutOutcome.NotStored("not committed", NONE);
+            }
+            locationLog.record(key, uuid(), true);
+            return new PutOutcome.Stored(NONE);
+        });
     }
 
     /** Whether {@code incoming} bytes fit and still leave git-annex's disk reserve free. */
@@ -189,12 +200,16 @@ public final class LocalRepositoryTarget implements AnnexTarget {
             return new RemoveOutcome.NotRemoved("locked", NONE);
         }
         try (RemovalLock ignored = removal.get()) {
-            if (before.isPresent() && monotonicClock.nowSeconds() >= before.getAsLong()) {
-                return new RemoveOutcome.NotRemoved("too late", NONE);
-            }
-            store.delete(key);
-            locationLog.record(key, uuid(), false);
-            return new RemoveOutcome.Removed(NONE);
+            return keyStripes.holding(key, () -> {
+                if (before.isPresent() && monotonicClock.nowSeconds() >= before.getAsLong()) {
+                    return new RemoveOutcome.NotRemoved("too late", NONE);
+                }
+                if (store.contains(key)) {
+                    store.delete(key);
+                    locationLog.record(key, uuid(), false);
+                }
+                return new RemoveOutcome.Removed(NONE);
+            });
         }
     }
 
