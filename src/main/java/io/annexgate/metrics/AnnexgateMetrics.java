@@ -28,6 +28,7 @@ public final class AnnexgateMetrics {
     private final Counter bytesSent;
     private final Counter locksRefused;
     private final Counter verificationFailures;
+    private final Counter keeplockedLineTooLong;
     private final AtomicInteger uploadsInFlight = new AtomicInteger();
     private final AtomicInteger downloadsInFlight = new AtomicInteger();
     private final Set<IntSupplier> lockCounts = ConcurrentHashMap.newKeySet();
@@ -55,6 +56,9 @@ public final class AnnexgateMetrics {
                 .register(registry);
         this.verificationFailures = Counter.builder("annexgate.verification.failures")
                 .description("Uploads whose content did not match their key").register(registry);
+        this.keeplockedLineTooLong = Counter.builder("annexgate.keeplocked.refused").tag("reason", "line_too_long")
+                .description("keeplocked requests refused (413, lock released) for a line over annexgate.keeplocked.max-line")
+                .register(registry);
         Gauge.builder("annexgate.transfers.in.flight", uploadsInFlight, AtomicInteger::get)
                 .tag("direction", "upload").description("Puts being received").register(registry);
         Gauge.builder("annexgate.transfers.in.flight", downloadsInFlight, AtomicInteger::get)
@@ -126,6 +130,10 @@ public final class AnnexgateMetrics {
 
     public void verificationFailed() {
         verificationFailures.increment();
+    }
+
+    public void keeplockedLineTooLong() {
+        keeplockedLineTooLong.increment();
     }
 
     /** Counts a transfer in flight until the returned handle is closed. */
