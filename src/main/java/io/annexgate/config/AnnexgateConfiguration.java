@@ -10,6 +10,7 @@ import io.annexgate.proxy.ProxiedRemotes;
 import io.annexgate.proxy.http.P2pHttpClient;
 import io.annexgate.proxy.TrustedCertificates;
 import io.annexgate.proxy.p2p.SshCommand;
+import io.annexgate.proxy.special.S3PutMemory;
 import io.annexgate.proxy.special.S3Remotes;
 import io.annexgate.proxy.pool.ProxyPoolMetrics;
 import io.annexgate.cluster.Clusters;
@@ -95,7 +96,7 @@ public class AnnexgateConfiguration {
         TrustedCertificates trusted = TrustedCertificates.with(Optional.ofNullable(properties.proxy().caFile()));
         return new ProxiedRemotes(localRepositories, properties.proxyconnections(), properties.lockedfiles(),
                 properties.proxy().idleTimeout(), monotonicClock, new ProxyPoolMetrics(registry),
-                new S3Remotes(System.getenv(), trusted), SshCommand.of(properties.proxy().sshCommand(), environment::getProperty),
+                new S3Remotes(System.getenv(), trusted, new S3PutMemory(properties.proxy().s3PutMemory().toBytes(), registry)), SshCommand.of(properties.proxy().sshCommand(), environment::getProperty),
                 new P2pHttpClient(trusted.sslContext()));
     }
 

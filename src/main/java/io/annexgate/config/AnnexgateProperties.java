@@ -71,9 +71,11 @@ public record AnnexgateProperties(
      *     even while the pool has room for it
      * @param caFile a PEM file of certificate authorities trusted for annex+https remotes and S3 endpoints besides
      *     the JDK's (an organisation's own, or the system bundle git-annex trusts)
+     * @param s3PutMemory memory all puts to S3 remotes may hold at once, server-wide, until their
+     *     single PUT (content up to 5 MiB); a put that does not fit is streamed as a multipart upload
      */
     public record Proxy(@DefaultValue("ssh") String sshCommand, @DefaultValue("5m") Duration idleTimeout,
-            Path caFile) { }
+            Path caFile, @DefaultValue("64MB") DataSize s3PutMemory) { }
 
     /**
      * Meter settings.
