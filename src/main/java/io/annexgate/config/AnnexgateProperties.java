@@ -73,9 +73,14 @@ public record AnnexgateProperties(
      *     the JDK's (an organisation's own, or the system bundle git-annex trusts)
      * @param s3PutMemory memory all puts to S3 remotes may hold at once, server-wide, until their
      *     single PUT (content up to 5 MiB); a put that does not fit is streamed as a multipart upload
+     * @param maxConnections P2P connections (each a git-annex-shell or ssh process) open to one
+     *     remote at once, in use or idle; a request finding them all in use waits; 0 for no bound
+     * @param maxConnectionWait how long a request waits for a connection to a remote at
+     *     {@code maxConnections} before it is answered 503
      */
     public record Proxy(@DefaultValue("ssh") String sshCommand, @DefaultValue("5m") Duration idleTimeout,
-            Path caFile, @DefaultValue("64MB") DataSize s3PutMemory) { }
+            Path caFile, @DefaultValue("64MB") DataSize s3PutMemory, @DefaultValue("16") int maxConnections,
+            @DefaultValue("2m") Duration maxConnectionWait) { }
 
     /**
      * Meter settings.

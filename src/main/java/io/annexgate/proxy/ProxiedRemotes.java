@@ -70,13 +70,15 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     private final ServedSettings<Map<AnnexUuid, ProxiedRemote>, Map<AnnexUuid, ProxiedRemote>> remotes;
 
     /**
+     * @param connectionLimits how many P2P connections may be open to one remote, and how long a
+     *     request waits for one beyond that
      * @param s3Remotes the S3 special remotes stored to here, and where their credentials are looked for
      * @param ssh how ssh is run for remotes reached over ssh
      * @param http the client annex+http remotes are reached with (closed with this)
      */
-    public ProxiedRemotes(LocalRepositories local, int proxyConnections, int lockedFiles, Duration idleTimeout,
-            MonotonicClock monotonicClock, ProxyPoolMetrics poolMetrics, S3Remotes s3Remotes, SshCommand ssh,
-            P2pHttpClient http) {
+    public ProxiedRemotes(LocalRepositories local, int proxyConnections, ProxyConnectionPool.Limits connectionLimits,
+            int lockedFiles, Duration idleTimeout, MonotonicClock monotonicClock, ProxyPoolMetrics poolMetrics,
+            S3Remotes s3Remotes, SshCommand ssh, P2pHttpClient http) {
         this.http = http;
         this.s3Remotes = s3Remotes;
         this.local = local;
@@ -85,7 +87,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
                 this::withoutServed);
         this.monotonicClock = monotonicClock;
         this.lockedFiles = lockedFiles;
-        this.pool = new ProxyConnectionPool<>(proxyConnections, this::open, poolMetrics);
+        this.pool = new ProxyConnectionPool<>(proxyConnections, connectionLimits, this::open, poolMetrics);
         this.poolMetrics = poolMetrics;
         long checkEvery = Math.max(1, idleTimeout.toMillis() / 4);
         scheduler.scheduleWithFixedDelay(() -> evictIdle(idleTimeout), checkEvery, checkEvery,
