@@ -109,7 +109,8 @@ public class AnnexgateConfiguration {
     @Primary
     TargetRegistry targetRegistry(LocalRepositories localRepositories, ProxiedRemotes proxiedRemotes,
             MonotonicClock monotonicClock, AnnexgateProperties properties) {
-        Clusters clusters = new Clusters(localRepositories, proxiedRemotes, monotonicClock, properties.clusterjobs());
+        Clusters clusters = new Clusters(localRepositories, proxiedRemotes.nodes(), monotonicClock,
+                properties.clusterjobs());
         return new CompositeTargetRegistry(List.of(localRepositories, clusters, proxiedRemotes));
     }
 }

@@ -36,6 +36,8 @@ public final class AnnexgateMetrics {
     private final DiskGauges disks;
     private final AtomicInteger repositoriesServed = new AtomicInteger();
     private final Map<RequestTags, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final SlotWaits jobSlotWaits;
+    private final SlotWaits cpuSlotWaits;
 
     private record RequestTags(Endpoint endpoint, String version, String outcome, int status) { }
 
@@ -69,6 +71,39 @@ public final class AnnexgateMetrics {
                 .description("How many content locks may be held at once").register(registry);
         Gauge.builder("annexgate.repositories.served", repositoriesServed, AtomicInteger::get)
                 .description("Repositories this server answers for now").register(registry);
+        this.jobSlotWaits = slotWaits("jobs");
+        this.cpuSlotWaits = slotWaits("cpus");
+    }
+
+    /** The wait meters of one kind of transfer slot, summed over the repositories. */
+    private SlotWaits slotWaits(String slots) {
+        AtomicInteger waiting = new AtomicInteger();
+        Gauge.builder("annexgate.transfer.slot.waiting", waiting, AtomicInteger::get).tag("slots", slots)
+                .description("Transfers waiting for a slot: --jobs per repository (local, proxied and cluster"
+                        + " puts and gets), --cpus for hashing")
+                .register(registry);
+        Timer timer = Timer.builder("annexgate.transfer.slot.wait").tag("slots", slots)
+                .description("Time a transfer waited for its slot (--jobs, --cpus), when they are bounded")
+                .register(registry);
+        return new SlotWaits(waiting, timer);
+    }
+
+    /** Waits for a {@code --jobs} slot (transfers of a repository and the remotes and clusters it serves). */
+    public SlotWaits jobSlotWaits() {
+        return jobSlotWaits;
+    }
+
+    /** Waits for a {@code --cpus} slot (uploads being hashed). */
+    public SlotWaits cpuSlotWaits() {
+        return cpuSlotWaits;
+    }
+
+    /** How many wait for a kind of slot now, and how long each took to get one. */
+    public record SlotWaits(AtomicInteger waiting, Timer timer) {
+
+        public void waited(long nanos) {
+            timer.record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     private static ToDoubleFunction<Set<IntSupplier>> sum() {

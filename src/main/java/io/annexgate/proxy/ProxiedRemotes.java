@@ -24,6 +24,7 @@ import io.annexgate.service.AnnexTarget;
 import io.annexgate.service.LocalRepositories;
 import io.annexgate.service.ProxyUnavailable;
 import io.annexgate.service.ServedState;
+import io.annexgate.service.SlottedTarget;
 import io.annexgate.service.TargetRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,9 +106,19 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
         }
     }
 
+    /**
+     * A proxied remote as a client addresses it: its puts and gets take a {@code --jobs} slot of the
+     * repository that proxies for it ({@link SlottedTarget}).
+     */
     @Override
     public Optional<AnnexTarget> find(AnnexUuid uuid) {
-        return Optional.ofNullable(current().get(uuid)).map(this::target);
+        return Optional.ofNullable(current().get(uuid))
+                .map(remote -> new SlottedTarget(target(remote), remote.via().jobs()));
+    }
+
+    /** The remotes as a cluster reaches them for a request that already holds the cluster's slot. */
+    public TargetRegistry nodes() {
+        return uuid -> Optional.ofNullable(current().get(uuid)).map(this::target);
     }
 
     private AnnexTarget target(ProxiedRemote remote) {

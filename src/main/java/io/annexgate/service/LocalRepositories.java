@@ -62,7 +62,7 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
             AnnexgateMetrics metrics, Duration closeIdleAfter, int jobs, int cpus) {
         this.closeIdleAfter = closeIdleAfter;
         this.jobs = jobs;
-        this.hashing = new TransferSlots(cpus);
+        this.hashing = new TransferSlots(cpus, metrics.cpuSlotWaits());
         this.directories = directories;
         this.lockedFiles = lockedFiles;
         this.monotonicClock = monotonicClock;
@@ -94,7 +94,7 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
 
     private void add(AnnexRepository repository) {
         ServedRepository s = new ServedRepository(repository, lockedFiles, monotonicClock, wallClock, metrics,
-                timer, new TransferSlots(jobs), hashing);
+                timer, new TransferSlots(jobs, metrics.jobSlotWaits()), hashing);
         served.put(repository.uuid(), s);
         log.info("serving {} as {}", repository.gitDir(), repository.uuid());
     }
