@@ -39,7 +39,7 @@ class KeeplockedLineLimitTest {
         try (AnnexgateServer server = AnnexgateServer.serve(served.dir(), "--wideopen")) {
             RawApi api = new RawApi(server, served.uuid());
             MeterRegistry meters = server.bean(MeterRegistry.class);
-            String lockId = ProtocolTest.lockId(api.post("v4", "lockcontent", "key", key, "clientuuid", RawApi.CLIENT));
+            String lockId = api.post("v4", "lockcontent", "key", key, "clientuuid", RawApi.CLIENT).lockId();
             assertThat(locksHeld(meters)).isEqualTo(1);
 
             try (Socket socket = new Socket("127.0.0.1", server.port())) {
