@@ -46,8 +46,9 @@ class JobsTest {
 
             CompletableFuture<RawApi.Response> second = CompletableFuture.supplyAsync(
                     () -> api.put("v4", Keys.sha256e(quick, ".txt"), quick, quick.length));
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
-                    .until(() -> !second.isDone() && uploadsInFlight(meters) == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> slotsWaiting(meters) == 1);
+            assertThat(second).isNotDone();
+            assertThat(uploadsInFlight(meters)).isEqualTo(1);
 
             out.write(Arrays.copyOfRange(slow, slow.length / 2, slow.length));
             out.flush();
@@ -55,6 +56,10 @@ class JobsTest {
             assertThat(firstAnswer).contains("\"stored\":true");
             assertThat(second.join().text()).contains("\"stored\":true");
         }
+    }
+
+    private static double slotsWaiting(MeterRegistry meters) {
+        return meters.get("annexgate.transfer.slot.waiting").tag("slots", "jobs").gauge().value();
     }
 
     private static double uploadsInFlight(MeterRegistry meters) {

@@ -7,6 +7,7 @@ import io.annexgate.proxy.ServedSettings;
 import io.annexgate.service.AnnexTarget;
 import io.annexgate.service.LocalRepositories;
 import io.annexgate.service.ServedState;
+import io.annexgate.service.SlottedTarget;
 import io.annexgate.service.TargetRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,7 +32,11 @@ public final class Clusters implements TargetRegistry {
     private final FanOut fanOut;
     private final ServedSettings<List<Cluster>, Map<AnnexUuid, Cluster>> clusters;
 
-    /** {@code nodes} finds a node's target (the proxied remotes); {@code clusterJobs} is {@code --clusterjobs}. */
+    /**
+     * {@code nodes} finds a node's target (the proxied remotes, without slots of their own: a
+     * cluster's put or get takes one {@code --jobs} slot of its gateway for all its nodes);
+     * {@code clusterJobs} is {@code --clusterjobs}.
+     */
     public Clusters(LocalRepositories local, TargetRegistry nodes, MonotonicClock clock, int clusterJobs) {
         this.nodes = nodes;
         this.clock = clock;
@@ -44,8 +49,8 @@ public final class Clusters implements TargetRegistry {
         if (!ClusterUuids.isCluster(uuid)) {
             return Optional.empty();
         }
-        return Optional.ofNullable(current().get(uuid))
-                .map(c -> new ClusterTarget(c, nodes::find, clock, fanOut, ApiVersion.V0, Set.of()));
+        return Optional.ofNullable(current().get(uuid)).map(c -> new SlottedTarget(
+                new ClusterTarget(c, nodes::find, clock, fanOut, ApiVersion.V0, Set.of()), c.gateway().jobs()));
     }
 
     private Map<AnnexUuid, Cluster> current() {

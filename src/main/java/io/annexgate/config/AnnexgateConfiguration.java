@@ -10,7 +10,9 @@ import io.annexgate.proxy.ProxiedRemotes;
 import io.annexgate.proxy.http.P2pHttpClient;
 import io.annexgate.proxy.TrustedCertificates;
 import io.annexgate.proxy.p2p.SshCommand;
+import io.annexgate.proxy.special.S3PutMemory;
 import io.annexgate.proxy.special.S3Remotes;
+import io.annexgate.proxy.pool.ProxyConnectionPool;
 import io.annexgate.proxy.pool.ProxyPoolMetrics;
 import io.annexgate.cluster.Clusters;
 import io.annexgate.service.CompositeTargetRegistry;
@@ -91,17 +93,20 @@ public class AnnexgateConfiguration {
 
     /**
      * The remotes the served repositories proxy for, over a pool of {@code --proxyconnections} idle
-     * connections; ssh as {@code annexgate.proxy.ssh-command} says, or as git's variables say when
+     * connections, at most {@code annexgate.proxy.max-connections} open to each remote; ssh as
+     * {@code annexgate.proxy.ssh-command} says, or as git's variables say when
      * {@code GIT_ANNEX_USE_GIT_SSH=1} (read from the environment, or given as properties).
      */
     @Bean(destroyMethod = "close")
     ProxiedRemotes proxiedRemotes(LocalRepositories localRepositories, AnnexgateProperties properties,
             MonotonicClock monotonicClock, MeterRegistry registry, ConfigurableEnvironment environment) {
-        TrustedCertificates trusted = TrustedCertificates.with(Optional.ofNullable(properties.proxy().caFile()));
-        return new ProxiedRemotes(localRepositories, properties.proxyconnections(), properties.lockedfiles(),
-                properties.proxy().idleTimeout(), monotonicClock, new ProxyPoolMetrics(registry),
-                new S3Remotes(System.getenv(), trusted), SshCommand.of(properties.proxy().sshCommand(), environment::getProperty),
-                new P2pHttpClient(trusted.sslContext()));
+        AnnexgateProperties.Proxy proxy = properties.proxy();
+        TrustedCertificates trusted = TrustedCertificates.with(Optional.ofNullable(proxy.caFile()));
+        return new ProxiedRemotes(localRepositories, properties.proxyconnections(),
+                new ProxyConnectionPool.Limits(proxy.maxConnections(), proxy.maxConnectionWait()),
+                properties.lockedfiles(), proxy.idleTimeout(), monotonicClock, new ProxyPoolMetrics(registry),
+                new S3Remotes(System.getenv(), trusted, new S3PutMemory(proxy.s3PutMemory().toBytes(), registry)),
+                SshCommand.of(proxy.sshCommand(), environment::getProperty), new P2pHttpClient(trusted.sslContext()));
     }
 
     /** What the API answers for: the served repositories, then the remotes they proxy for. */
@@ -109,7 +114,8 @@ public class AnnexgateConfiguration {
     @Primary
     TargetRegistry targetRegistry(LocalRepositories localRepositories, ProxiedRemotes proxiedRemotes,
             MonotonicClock monotonicClock, AnnexgateProperties properties) {
-        Clusters clusters = new Clusters(localRepositories, proxiedRemotes, monotonicClock, properties.clusterjobs());
+        Clusters clusters = new Clusters(localRepositories, proxiedRemotes.nodes(), monotonicClock,
+                properties.clusterjobs());
         return new CompositeTargetRegistry(List.of(localRepositories, clusters, proxiedRemotes));
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Every setting of the server under {@code annexgate.*}; the flags of {@code git annex p2phttp}
@@ -25,6 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param closeIdleAfter a served repository's open state (JGit repository, lock registry, journal
  *     committer) is closed after this long without requests, locks or pending journal changes
  * @param proxy how proxied remotes are reached
+ * @param keeplocked what a keeplocked request's body may hold
  */
 @ConfigurationProperties("annexgate")
 public record AnnexgateProperties(
@@ -42,7 +44,22 @@ public record AnnexgateProperties(
         @DefaultValue Tls tls,
         @DefaultValue Metrics metrics,
         @DefaultValue("10m") Duration closeIdleAfter,
-        @DefaultValue Proxy proxy) {
+        @DefaultValue Proxy proxy,
+        @DefaultValue Keeplocked keeplocked) {
+
+    /**
+     * The body of a keeplocked long poll.
+     *
+     * @param maxLine the longest line it may send (a git-annex client sends {@code {"unlock":false}}
+     *     and {@code {"unlock":true}}); a longer one is refused with 413 and the lock released
+     */
+    public record Keeplocked(@DefaultValue("64KB") DataSize maxLine) {
+
+        /** {@link #maxLine} in bytes, at least 1 and at most what an array holds. */
+        public int maxLineBytes() {
+            return (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, maxLine.toBytes()));
+        }
+    }
 
     /**
      * Reaching proxied remotes.
@@ -54,9 +71,16 @@ public record AnnexgateProperties(
      *     even while the pool has room for it
      * @param caFile a PEM file of certificate authorities trusted for annex+https remotes and S3 endpoints besides
      *     the JDK's (an organisation's own, or the system bundle git-annex trusts)
+     * @param s3PutMemory memory all puts to S3 remotes may hold at once, server-wide, until their
+     *     single PUT (content up to 5 MiB); a put that does not fit is streamed as a multipart upload
+     * @param maxConnections P2P connections (each a git-annex-shell or ssh process) open to one
+     *     remote at once, in use or idle; a request finding them all in use waits; 0 for no bound
+     * @param maxConnectionWait how long a request waits for a connection to a remote at
+     *     {@code maxConnections} before it is answered 503
      */
     public record Proxy(@DefaultValue("ssh") String sshCommand, @DefaultValue("5m") Duration idleTimeout,
-            Path caFile) { }
+            Path caFile, @DefaultValue("64MB") DataSize s3PutMemory, @DefaultValue("16") int maxConnections,
+            @DefaultValue("2m") Duration maxConnectionWait) { }
 
     /**
      * Meter settings.

@@ -28,6 +28,7 @@ public final class AnnexgateMetrics {
     private final Counter bytesSent;
     private final Counter locksRefused;
     private final Counter verificationFailures;
+    private final Counter keeplockedLineTooLong;
     private final AtomicInteger uploadsInFlight = new AtomicInteger();
     private final AtomicInteger downloadsInFlight = new AtomicInteger();
     private final Set<IntSupplier> lockCounts = ConcurrentHashMap.newKeySet();
@@ -36,6 +37,8 @@ public final class AnnexgateMetrics {
     private final AtomicInteger repositoriesServed = new AtomicInteger();
     private final AtomicInteger duplicatesRefused = new AtomicInteger();
     private final Map<RequestTags, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final SlotWaits jobSlotWaits;
+    private final SlotWaits cpuSlotWaits;
 
     private record RequestTags(Endpoint endpoint, String version, String outcome, int status) { }
 
@@ -56,6 +59,9 @@ public final class AnnexgateMetrics {
                 .register(registry);
         this.verificationFailures = Counter.builder("annexgate.verification.failures")
                 .description("Uploads whose content did not match their key").register(registry);
+        this.keeplockedLineTooLong = Counter.builder("annexgate.keeplocked.refused").tag("reason", "line_too_long")
+                .description("keeplocked requests refused (413, lock released) for a line over annexgate.keeplocked.max-line")
+                .register(registry);
         Gauge.builder("annexgate.transfers.in.flight", uploadsInFlight, AtomicInteger::get)
                 .tag("direction", "upload").description("Puts being received").register(registry);
         Gauge.builder("annexgate.transfers.in.flight", downloadsInFlight, AtomicInteger::get)
@@ -70,6 +76,39 @@ public final class AnnexgateMetrics {
                 .tag("reason", "duplicate_uuid")
                 .description("Repositories found but not served now; duplicate_uuid: another with its uuid is served")
                 .register(registry);
+        this.jobSlotWaits = slotWaits("jobs");
+        this.cpuSlotWaits = slotWaits("cpus");
+    }
+
+    /** The wait meters of one kind of transfer slot, summed over the repositories. */
+    private SlotWaits slotWaits(String slots) {
+        AtomicInteger waiting = new AtomicInteger();
+        Gauge.builder("annexgate.transfer.slot.waiting", waiting, AtomicInteger::get).tag("slots", slots)
+                .description("Transfers waiting for a slot: --jobs per repository (local, proxied and cluster"
+                        + " puts and gets), --cpus for hashing")
+                .register(registry);
+        Timer timer = Timer.builder("annexgate.transfer.slot.wait").tag("slots", slots)
+                .description("Time a transfer waited for its slot (--jobs, --cpus), when they are bounded")
+                .register(registry);
+        return new SlotWaits(waiting, timer);
+    }
+
+    /** Waits for a {@code --jobs} slot (transfers of a repository and the remotes and clusters it serves). */
+    public SlotWaits jobSlotWaits() {
+        return jobSlotWaits;
+    }
+
+    /** Waits for a {@code --cpus} slot (uploads being hashed). */
+    public SlotWaits cpuSlotWaits() {
+        return cpuSlotWaits;
+    }
+
+    /** How many wait for a kind of slot now, and how long each took to get one. */
+    public record SlotWaits(AtomicInteger waiting, Timer timer) {
+
+        public void waited(long nanos) {
+            timer.record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     private static ToDoubleFunction<Set<IntSupplier>> sum() {
@@ -136,6 +175,10 @@ public final class AnnexgateMetrics {
 
     public void verificationFailed() {
         verificationFailures.increment();
+    }
+
+    public void keeplockedLineTooLong() {
+        keeplockedLineTooLong.increment();
     }
 
     /** Counts a transfer in flight until the returned handle is closed. */

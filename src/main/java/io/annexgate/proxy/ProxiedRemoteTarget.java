@@ -9,10 +9,12 @@ import io.annexgate.protocol.LockId;
 import io.annexgate.proxy.p2p.P2PConnection;
 import io.annexgate.proxy.p2p.P2PConnection.HeldLock;
 import io.annexgate.proxy.pool.PoolKey;
+import io.annexgate.proxy.pool.ProxyConnectionPool;
 import io.annexgate.proxy.pool.ProxyConnectionPool.Lease;
 import io.annexgate.service.AnnexTarget;
 import io.annexgate.service.ContentSource;
 import io.annexgate.service.LockOutcome;
+import io.annexgate.service.ProxyBusy;
 import io.annexgate.service.ProxyUnavailable;
 import io.annexgate.service.PutOffsetOutcome;
 import io.annexgate.service.PutOutcome;
@@ -56,13 +58,15 @@ public final class ProxiedRemoteTarget implements AnnexTarget {
         return new ProxiedRemoteTarget(remote, remotes, version.number(), bypass);
     }
 
-    /** A connection for this request, or 502 when none can be had. */
+    /** A connection for this request, or 502 when none can be had (503 when the remote has all it may). */
     private Lease<P2PConnection> lease() {
         if (remote.route() instanceof RemoteRoute.Unreachable(String reason)) {
             throw new ProxyUnavailable(reason);
         }
         try {
             return remotes.pool().acquire(poolKey);
+        } catch (ProxyConnectionPool.ConnectionsExhausted e) {
+            throw new ProxyBusy("remote " + remote.name() + " is busy: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ProxyUnavailable("cannot reach remote " + remote.name() + ": " + e.getMessage(), e);
         }

@@ -24,6 +24,7 @@ import io.annexgate.service.AnnexTarget;
 import io.annexgate.service.LocalRepositories;
 import io.annexgate.service.ProxyUnavailable;
 import io.annexgate.service.ServedState;
+import io.annexgate.service.SlottedTarget;
 import io.annexgate.service.TargetRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,13 +71,15 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
     private final ServedSettings<Map<AnnexUuid, ProxiedRemote>, Map<AnnexUuid, ProxiedRemote>> remotes;
 
     /**
+     * @param connectionLimits how many P2P connections may be open to one remote, and how long a
+     *     request waits for one beyond that
      * @param s3Remotes the S3 special remotes stored to here, and where their credentials are looked for
      * @param ssh how ssh is run for remotes reached over ssh
      * @param http the client annex+http remotes are reached with (closed with this)
      */
-    public ProxiedRemotes(LocalRepositories local, int proxyConnections, int lockedFiles, Duration idleTimeout,
-            MonotonicClock monotonicClock, ProxyPoolMetrics poolMetrics, S3Remotes s3Remotes, SshCommand ssh,
-            P2pHttpClient http) {
+    public ProxiedRemotes(LocalRepositories local, int proxyConnections, ProxyConnectionPool.Limits connectionLimits,
+            int lockedFiles, Duration idleTimeout, MonotonicClock monotonicClock, ProxyPoolMetrics poolMetrics,
+            S3Remotes s3Remotes, SshCommand ssh, P2pHttpClient http) {
         this.http = http;
         this.s3Remotes = s3Remotes;
         this.local = local;
@@ -85,7 +88,7 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
                 this::withoutServed);
         this.monotonicClock = monotonicClock;
         this.lockedFiles = lockedFiles;
-        this.pool = new ProxyConnectionPool<>(proxyConnections, this::open, poolMetrics);
+        this.pool = new ProxyConnectionPool<>(proxyConnections, connectionLimits, this::open, poolMetrics);
         this.poolMetrics = poolMetrics;
         long checkEvery = Math.max(1, idleTimeout.toMillis() / 4);
         scheduler.scheduleWithFixedDelay(() -> evictIdle(idleTimeout), checkEvery, checkEvery,
@@ -103,9 +106,19 @@ public final class ProxiedRemotes implements TargetRegistry, AutoCloseable {
         }
     }
 
+    /**
+     * A proxied remote as a client addresses it: its puts and gets take a {@code --jobs} slot of the
+     * repository that proxies for it ({@link SlottedTarget}).
+     */
     @Override
     public Optional<AnnexTarget> find(AnnexUuid uuid) {
-        return Optional.ofNullable(current().get(uuid)).map(this::target);
+        return Optional.ofNullable(current().get(uuid))
+                .map(remote -> new SlottedTarget(target(remote), remote.via().jobs()));
+    }
+
+    /** The remotes as a cluster reaches them for a request that already holds the cluster's slot. */
+    public TargetRegistry nodes() {
+        return uuid -> Optional.ofNullable(current().get(uuid)).map(this::target);
     }
 
     private AnnexTarget target(ProxiedRemote remote) {

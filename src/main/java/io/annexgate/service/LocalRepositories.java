@@ -76,7 +76,7 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
         this.scan = scan;
         this.closeIdleAfter = closeIdleAfter;
         this.jobs = jobs;
-        this.hashing = new TransferSlots(cpus);
+        this.hashing = new TransferSlots(cpus, metrics.cpuSlotWaits());
         this.directories = directories;
         this.lockedFiles = lockedFiles;
         this.monotonicClock = monotonicClock;
@@ -109,7 +109,7 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
 
     private void add(AnnexRepository repository) {
         ServedRepository s = new ServedRepository(repository, lockedFiles, monotonicClock, wallClock, metrics,
-                timer, new TransferSlots(jobs), hashing);
+                timer, new TransferSlots(jobs, metrics.jobSlotWaits()), hashing);
         served.put(repository.uuid(), s);
         log.info("serving {} as {}", repository.gitDir(), repository.uuid());
     }

@@ -79,7 +79,7 @@ final class ServedRepository implements AutoCloseable {
                     public boolean says(Key key, AnnexUuid uuid) throws IOException {
                         return withState(open -> open.locationLog().says(key, uuid));
                     }
-                });
+                }, jobs);
     }
 
     synchronized boolean isOpen() {

@@ -5,6 +5,7 @@ import io.annexgate.security.AccessPolicy;
 import io.annexgate.service.NoLongerServed;
 import io.annexgate.service.ProtocolFailure;
 import io.annexgate.service.ProxiedNotFound;
+import io.annexgate.service.ProxyBusy;
 import io.annexgate.service.ProxyUnavailable;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -63,6 +64,7 @@ class ApiExceptionHandler {
         ApiResponses.text(response, 500, e.getMessage());
     }
 
+    /** 502, or 503 when the remote is only busy ({@link ProxyBusy}). */
     @ExceptionHandler(ProxyUnavailable.class)
     void proxyUnavailable(ProxyUnavailable e, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
@@ -71,7 +73,7 @@ class ApiExceptionHandler {
                     e.getMessage());
             return;
         }
-        ApiResponses.text(response, 502, e.getMessage());
+        ApiResponses.text(response, e instanceof ProxyBusy ? 503 : 502, e.getMessage());
     }
 
     @ExceptionHandler(ProxiedNotFound.class)

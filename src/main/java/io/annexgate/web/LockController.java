@@ -1,6 +1,8 @@
 package io.annexgate.web;
 
+import io.annexgate.config.AnnexgateProperties;
 import io.annexgate.locking.LockRegistry.KeptLock;
+import io.annexgate.metrics.AnnexgateMetrics;
 import io.annexgate.protocol.Endpoint;
 import io.annexgate.protocol.JsonShapes;
 import io.annexgate.protocol.Key;
@@ -9,22 +11,18 @@ import io.annexgate.service.AnnexTarget;
 import io.annexgate.service.LockOutcome;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
  * lockcontent, and keeplocked: a long poll that holds the lock while the client's request body
- * stays open, on a virtual thread, until the client sends {@code {"unlock":true}}.
+ * stays open, on a virtual thread, until the client sends {@code {"unlock":true}}. A body line
+ * longer than {@code annexgate.keeplocked.max-line} is refused with 413 and the lock released.
  */
 @RestController
 class LockController {
@@ -33,9 +31,13 @@ class LockController {
     static final Duration KEEPLOCKED_IDLE = Duration.ofSeconds(1200);
 
     private final TargetGate gate;
+    private final AnnexgateMetrics metrics;
+    private final int maxLine;
 
-    LockController(TargetGate gate) {
+    LockController(TargetGate gate, AnnexgateMetrics metrics, AnnexgateProperties properties) {
         this.gate = gate;
+        this.metrics = metrics;
+        this.maxLine = properties.keeplocked().maxLineBytes();
     }
 
     @PostMapping("/git-annex/{uuid}/{version}/lockcontent")
@@ -70,38 +72,25 @@ class LockController {
         AnnexTarget target = gate.admit(uuid, Endpoint.KEEPLOCKED, request);
         allowLongIdle(request);
         Optional<KeptLock> kept = target.keepLocked(lockId);
-        boolean unlocked = awaitUnlock(request);
-        kept.ifPresent(lock -> {
-            if (unlocked) {
-                lock.unlock();
-            } else {
-                lock.abandon();
+        switch (UnlockRequests.read(request.getInputStream(), maxLine)) {
+            case UnlockRequests.Ending.Unlock u -> {
+                kept.ifPresent(KeptLock::unlock);
+                ApiExchange.outcome(request, kept.isEmpty() ? "unknown_lock" : "unlocked");
+                ApiResponses.json(response, JsonShapes.notLocked());
             }
-        });
-        ApiExchange.outcome(request, kept.isEmpty() ? "unknown_lock" : unlocked ? "unlocked" : "abandoned");
-        ApiResponses.json(response, JsonShapes.notLocked());
-    }
-
-    /** Reads newline-framed {@code {"unlock":bool}} objects until an unlock, the end of the body, or an error. */
-    private static boolean awaitUnlock(HttpServletRequest request) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(request.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    JsonNode node = ApiResponses.mapper().readTree(line);
-                    if (node.path("unlock").asBoolean(false)) {
-                        return true;
-                    }
-                } catch (JacksonException e) {
-                    return false;
-                }
+            case UnlockRequests.Ending.Ended e -> {
+                kept.ifPresent(KeptLock::abandon);
+                ApiExchange.outcome(request, kept.isEmpty() ? "unknown_lock" : "abandoned");
+                ApiResponses.json(response, JsonShapes.notLocked());
             }
-            return false;
-        } catch (IOException e) {
-            return false;
+            case UnlockRequests.Ending.LineTooLong tooLong -> {
+                // not the protocol: the lock goes at once, as the reference drops it when the body fails
+                kept.ifPresent(KeptLock::unlock);
+                metrics.keeplockedLineTooLong();
+                ApiExchange.outcome(request, "line_too_long");
+                ApiResponses.text(response, 413, "keeplocked line longer than " + tooLong.limit() + " bytes");
+                UnreadBody.afterRefusal(request, response);
+            }
         }
     }
 

@@ -186,8 +186,9 @@ class ProxiedRemoteTest {
                 "annexgate_proxy_connections_reused_total{", "annexgate_proxy_connections_evicted_total{"}) {
             assertThat(metrics.lines().filter(l -> l.startsWith(series) && l.contains(r))).hasSize(1);
         }
-        // the dashboard's pool panel and the proxy-failure alert: failures when opening and when found broken
+        // the dashboard's pool panel and the proxy-failure alert: failures when opening, when found broken,
+        // and when no connection came free under annexgate.proxy.max-connections
         assertThat(metrics.lines().filter(l -> l.startsWith("annexgate_proxy_connections_failed_total{") && l.contains(r)))
-                .hasSize(2);
+                .hasSize(3);
     }
 }

@@ -12,6 +12,7 @@ import io.annexgate.proxy.special.S3Remotes;
 import io.annexgate.repository.AnnexRepository;
 import io.annexgate.repository.LocationLog;
 import io.annexgate.service.ServedState;
+import io.annexgate.service.TransferSlots;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,7 +39,7 @@ class SpecialRemoteRoutesTest {
                 public boolean says(Key key, AnnexUuid uuid) {
                     return false;
                 }
-            });
+            }, TransferSlots.unbounded());
 
     /** No S3 credentials anywhere: the S3 remotes these tests do not have would not be stored natively. */
     private static final RemoteRoutes ROUTES = new RemoteRoutes(SshCommand.DEFAULT, new S3Remotes(Map.of()),

@@ -45,6 +45,15 @@ public final class RawApi {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
         }
+
+        /** The lock id of a lockcontent answer that locked; fails for any other answer. */
+        public String lockId() {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"lockid\":\"([^\"]+)\"").matcher(text());
+            if (!m.find()) {
+                throw new AssertionError("not locked: " + status + " " + text());
+            }
+            return m.group(1);
+        }
     }
 
     public static String query(Object... pairs) {

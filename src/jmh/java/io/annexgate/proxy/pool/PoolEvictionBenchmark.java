@@ -49,8 +49,8 @@ public class PoolEvictionBenchmark {
         for (int i = 0; i < keys.length; i++) {
             keys[i] = new PoolKey(REMOTE, 4, Set.of(new AnnexUuid("bypass-" + i)));
         }
-        pool = new ProxyConnectionPool<>(pooled, key -> new FakeConnection("c"), new ProxyPoolMetrics(new SimpleMeterRegistry()),
-                () -> clock++);
+        pool = new ProxyConnectionPool<>(pooled, ProxyConnectionPool.Limits.NONE, key -> new FakeConnection("c"),
+                new ProxyPoolMetrics(new SimpleMeterRegistry()), () -> clock++);
         rebuildPool = new HashMap<>();
         for (int i = 0; i < pooled; i++) {
             pool.acquire(nextKey()).close();

@@ -3,10 +3,7 @@ package io.annexgate.proxy.special;
 import io.annexgate.protocol.Key;
 import io.annexgate.proxy.TrustedCertificates;
 import io.annexgate.repository.ByteSink;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -46,7 +43,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  *
  * <p>A put is sent to S3 while it arrives, and only becomes an object when the caller commits it
  * after verification. Up to {@value #SINGLE_PUT_LIMIT} bytes are kept in memory and sent in one
- * PUT at commit. Larger content goes up as a multipart upload, each part streamed as its bytes
+ * PUT at commit, the memory taken as the bytes arrive ({@link ArrivalBuffer}), not as announced,
+ * while the server-wide {@link S3PutMemory} has room; otherwise they are streamed as below. Larger content goes up as a multipart upload, each part streamed as its bytes
  * arrive (a part is a fixed-length request, so it needs no buffer beyond a few chunks in flight),
  * completed at commit and aborted when the caller closes without committing: S3 shows no object
  * for an upload that was never completed. Parts are {@code partsize} long when the remote sets one
@@ -69,14 +67,20 @@ public final class S3Remote implements SpecialRemote, AutoCloseable {
     private final S3Config config;
     private final S3Client client;
     private final AwsRequestOverrideConfiguration objectHeaders;
+    private final S3PutMemory memory;
 
+    /** A remote with a put memory budget of its own, {@link S3PutMemory#DEFAULT_BUDGET}. */
     public S3Remote(S3Config config, S3Credentials credentials) {
-        this(config, credentials, TrustedCertificates.jdk());
+        this(config, credentials, TrustedCertificates.jdk(), S3PutMemory.unmetered(S3PutMemory.DEFAULT_BUDGET));
     }
 
-    /** As {@link #S3Remote(S3Config, S3Credentials)}, an https endpoint checked against {@code trusted}. */
-    public S3Remote(S3Config config, S3Credentials credentials, TrustedCertificates trusted) {
+    /**
+     * As {@link #S3Remote(S3Config, S3Credentials)}, an https endpoint checked against {@code trusted},
+     * content held in memory until its single PUT within {@code memory} (shared by every S3 remote).
+     */
+    public S3Remote(S3Config config, S3Credentials credentials, TrustedCertificates trusted, S3PutMemory memory) {
         this.config = config;
+        this.memory = memory;
         AwsCredentials awsCredentials = credentials.sessionToken() == null
                 ? AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey())
                 : AwsSessionCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey(),
@@ -229,10 +233,18 @@ public final class S3Remote implements SpecialRemote, AutoCloseable {
         }
     }
 
+    /**
+     * Content up to {@value #SINGLE_PUT_LIMIT} bytes is held for one PUT when the server-wide
+     * {@link S3PutMemory} has room for it; larger content, or any when the memory is spent, is
+     * streamed as a multipart upload.
+     */
     @Override
     public Storing store(Key key, long size) throws IOException {
         if (size <= SINGLE_PUT_LIMIT) {
-            return new SinglePut(key, (int) size);
+            Optional<S3PutMemory.Reservation> reserved = memory.reserve(size);
+            if (reserved.isPresent()) {
+                return new SinglePut(key, (int) size, reserved.get());
+            }
         }
         return new MultipartPut(key, size, partSize(size));
     }
@@ -245,15 +257,16 @@ public final class S3Remote implements SpecialRemote, AutoCloseable {
         return Math.max(part, fewestParts);
     }
 
-    /** Small content: kept in memory, one PUT at commit. */
+    /** Small content: kept in memory as it arrives, one PUT at commit. */
     private final class SinglePut implements Storing {
         private final Key key;
-        private final BoundedBuffer buffer;
-        private boolean committed;
+        private final ArrivalBuffer buffer;
+        private final S3PutMemory.Reservation reservation;
 
-        SinglePut(Key key, int size) {
+        SinglePut(Key key, int size, S3PutMemory.Reservation reservation) {
             this.key = key;
-            this.buffer = new BoundedBuffer(size);
+            this.buffer = new ArrivalBuffer(size);
+            this.reservation = reservation;
         }
 
         @Override
@@ -263,8 +276,8 @@ public final class S3Remote implements SpecialRemote, AutoCloseable {
 
         @Override
         public void commit() throws IOException {
-            if (buffer.size() != buffer.limit) {
-                throw new IOException("stored " + buffer.size() + " bytes of " + buffer.limit);
+            if (buffer.size() != buffer.limit()) {
+                throw new IOException("stored " + buffer.size() + " bytes of " + buffer.limit());
             }
             try {
                 client.putObject(b -> b.bucket(config.bucket()).key(object(key)).overrideConfiguration(objectHeaders),
@@ -272,41 +285,12 @@ public final class S3Remote implements SpecialRemote, AutoCloseable {
             } catch (SdkException e) {
                 throw failure("storing", key, e);
             }
-            committed = true;
         }
 
         @Override
         public void close() {
-            if (!committed) {
-                buffer.reset();
-            }
-        }
-    }
-
-    /** A byte buffer that refuses more than it was sized for. */
-    private static final class BoundedBuffer extends ByteArrayOutputStream {
-        private final int limit;
-
-        BoundedBuffer(int limit) {
-            super(limit);
-            this.limit = limit;
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) {
-            if (count + len > limit) {
-                throw new IllegalStateException("more than the announced " + limit + " bytes");
-            }
-            super.write(b, off, len);
-        }
-
-        @Override
-        public synchronized void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        InputStream stream() {
-            return new ByteArrayInputStream(buf, 0, count);
+            buffer.clear();
+            reservation.close();
         }
     }
 

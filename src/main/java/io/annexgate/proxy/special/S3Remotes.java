@@ -25,6 +25,7 @@ public final class S3Remotes implements AutoCloseable {
 
     private final Map<String, String> environment;
     private final TrustedCertificates trusted;
+    private final S3PutMemory memory;
     private final Map<AnnexUuid, Entry> remotes = new HashMap<>();
     private final Map<AnnexUuid, String> lastReason = new HashMap<>();
     private final List<S3Remote> replaced = new ArrayList<>();
@@ -40,13 +41,17 @@ public final class S3Remotes implements AutoCloseable {
 
     /** {@code environment} is where credentials are looked for first, as git-annex does (the process's). */
     public S3Remotes(Map<String, String> environment) {
-        this(environment, TrustedCertificates.jdk());
+        this(environment, TrustedCertificates.jdk(), S3PutMemory.unmetered(S3PutMemory.DEFAULT_BUDGET));
     }
 
-    /** As {@link #S3Remotes(Map)}, endpoints over https checked against {@code trusted}. */
-    public S3Remotes(Map<String, String> environment, TrustedCertificates trusted) {
+    /**
+     * As {@link #S3Remotes(Map)}, endpoints over https checked against {@code trusted}, puts held
+     * in memory within {@code memory}, one budget for all the remotes.
+     */
+    public S3Remotes(Map<String, String> environment, TrustedCertificates trusted, S3PutMemory memory) {
         this.environment = Map.copyOf(environment);
         this.trusted = trusted;
+        this.memory = memory;
     }
 
     /**
@@ -95,7 +100,7 @@ public final class S3Remotes implements AutoCloseable {
         }
         S3Remote remote;
         try {
-            remote = new S3Remote(config, credentials, trusted);
+            remote = new S3Remote(config, credentials, trusted, memory);
         } catch (RuntimeException e) {
             return new Choice.NotNative("no S3 client: " + e.getMessage());
         }

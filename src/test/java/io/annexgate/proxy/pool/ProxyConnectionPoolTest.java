@@ -2,6 +2,7 @@ package io.annexgate.proxy.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.annexgate.protocol.AnnexUuid;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -10,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -24,18 +27,29 @@ class ProxyConnectionPoolTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final AtomicLong clock = new AtomicLong();
-    private final List<FakeConnection> opened = new ArrayList<>();
+    private final List<FakeConnection> opened = new CopyOnWriteArrayList<>();
     private final AtomicInteger failNextOpens = new AtomicInteger();
+    /** The most connections open (opened and not closed) at once: reached right after an open. */
+    private final AtomicInteger mostOpen = new AtomicInteger();
 
     private ProxyConnectionPool<FakeConnection> pool(int maxIdle) {
-        return new ProxyConnectionPool<>(maxIdle, key -> {
+        return pool(maxIdle, ProxyConnectionPool.Limits.NONE);
+    }
+
+    private ProxyConnectionPool<FakeConnection> pool(int maxIdle, ProxyConnectionPool.Limits limits) {
+        return new ProxyConnectionPool<>(maxIdle, limits, key -> {
             if (failNextOpens.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new IOException("cannot reach " + key.remote());
             }
             FakeConnection c = new FakeConnection(key.remote() + "#" + opened.size());
             opened.add(c);
+            mostOpen.accumulateAndGet(openNow(), Math::max);
             return c;
         }, new ProxyPoolMetrics(registry), clock::get);
+    }
+
+    private int openNow() {
+        return (int) opened.stream().filter(c -> !c.closed()).count();
     }
 
     /** Opens {@code n} connections for {@code key} at once and releases them one clock tick apart. */
@@ -168,5 +182,117 @@ class ProxyConnectionPoolTest {
         pool.close();
         assertThat(four.get(3).closed()).isTrue();
         assertThat(gauge("annexgate.proxy.connections.idle", R1)).isZero();
+    }
+
+    private double waiting(AnnexUuid remote) {
+        return gauge("annexgate.proxy.connections.waiting", remote);
+    }
+
+    @Test
+    void withTwoConnectionsAllowedFiveBorrowersNeverHaveMoreThanTwoOpenAndTheRestWait() throws Exception {
+        ProxyConnectionPool<FakeConnection> pool = pool(4, new ProxyConnectionPool.Limits(2, Duration.ofMinutes(1)));
+        CountDownLatch release = new CountDownLatch(1);
+        List<FakeConnection> used = new CopyOnWriteArrayList<>();
+        List<Thread> borrowers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            borrowers.add(Thread.ofVirtual().start(() -> {
+                try (var lease = pool.acquire(K1)) {
+                    used.add(lease.connection());
+                    release.await();
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> used.size() == 2 && waiting(R1) == 3);
+        assertThat(openNow()).isEqualTo(2);
+        assertThat(gauge("annexgate.proxy.connections.active", R1)).isEqualTo(2);
+        release.countDown();
+        for (Thread t : borrowers) {
+            t.join();
+        }
+        assertThat(used).hasSize(5);
+        assertThat(mostOpen).hasValue(2);
+        assertThat(opened).hasSize(2);
+        assertThat(count("annexgate.proxy.connections.waited", R1)).isEqualTo(3);
+        assertThat(waiting(R1)).isZero();
+    }
+
+    @Test
+    void aWaiterGivesUpAfterTheWaitAndAFailedOpenLeavesItsPlaceFree() throws Exception {
+        ProxyConnectionPool<FakeConnection> pool = pool(4, new ProxyConnectionPool.Limits(1, Duration.ofMillis(50)));
+        failNextOpens.set(1);
+        assertThatThrownBy(() -> pool.acquire(K1)).hasMessageContaining("cannot reach");
+        try (var held = pool.acquire(K1)) {
+            assertThatThrownBy(() -> pool.acquire(K1)).isInstanceOf(ProxyConnectionPool.ConnectionsExhausted.class)
+                    .hasMessageContaining("1 connections to remote " + R1.value() + " are in use");
+            try (var other = pool.acquire(K2)) {
+                assertThat(other.connection()).as("another remote has a bound of its own").isNotNull();
+            }
+        }
+        assertThat(registry.get("annexgate.proxy.connections.failed").tag("remote", R1.value()).tag("stage", "wait")
+                .counter().count()).isEqualTo(1);
+        assertThat(waiting(R1)).isZero();
+        try (var again = pool.acquire(K1)) {
+            assertThat(count("annexgate.proxy.connections.reused", R1)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void atTheBoundAnIdleConnectionOfAnotherKeyIsClosedToMakeRoom() throws Exception {
+        ProxyConnectionPool<FakeConnection> pool = pool(4, new ProxyConnectionPool.Limits(1, Duration.ofMinutes(1)));
+        FakeConnection v4 = useAtOnce(pool, K1, 1).get(0);
+        PoolKey v3 = new PoolKey(R1, 3, Set.of());
+        try (var lease = pool.acquire(v3)) {
+            assertThat(v4.closed()).isTrue();
+            assertThat(lease.connection()).isNotSameAs(v4);
+        }
+        assertThat(mostOpen).hasValue(1);
+        assertThat(count("annexgate.proxy.connections.waited", R1)).isZero();
+    }
+
+    @Test
+    void atTheBoundABrokenIdleConnectionGivesItsPlaceToANewOne() throws Exception {
+        ProxyConnectionPool<FakeConnection> pool = pool(4, new ProxyConnectionPool.Limits(1, Duration.ofMillis(50)));
+        FakeConnection died = useAtOnce(pool, K1, 1).get(0);
+        died.breakIt();
+        try (var lease = pool.acquire(K1)) {
+            assertThat(lease.connection()).isNotSameAs(died);
+            assertThat(died.closed()).isTrue();
+        }
+        assertThat(mostOpen).hasValue(1);
+        assertThat(count("annexgate.proxy.connections.waited", R1)).isZero();
+    }
+
+    @Test
+    void waitersAreServedInArrivalOrder() throws Exception {
+        ProxyConnectionPool<FakeConnection> pool = pool(4, new ProxyConnectionPool.Limits(1, Duration.ofMinutes(1)));
+        List<String> order = new CopyOnWriteArrayList<>();
+        CountDownLatch secondDone = new CountDownLatch(1);
+        var first = pool.acquire(K1);
+        Thread second = Thread.ofVirtual().start(() -> borrow(pool, new PoolKey(R1, 3, Set.of()), "second", order, secondDone));
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiting(R1) == 1);
+        Thread third = Thread.ofVirtual().start(() -> borrow(pool, new PoolKey(R1, 2, Set.of()), "third", order,
+                new CountDownLatch(0)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiting(R1) == 2);
+        first.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> order.size() == 1);
+        assertThat(order).containsExactly("second");
+        assertThat(waiting(R1)).isEqualTo(1);
+        secondDone.countDown();
+        second.join();
+        third.join();
+        assertThat(order).containsExactly("second", "third");
+        assertThat(mostOpen).hasValue(1);
+    }
+
+    private static void borrow(ProxyConnectionPool<FakeConnection> pool, PoolKey key, String name, List<String> order,
+            CountDownLatch done) {
+        try (var lease = pool.acquire(key)) {
+            order.add(name);
+            done.await();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

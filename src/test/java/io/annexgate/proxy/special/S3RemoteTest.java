@@ -153,6 +153,55 @@ class S3RemoteTest {
         }
     }
 
+    /**
+     * Memory follows the bytes that arrive, not the length announced: a put announcing the largest
+     * single PUT and sending 10 bytes takes one small chunk. Measured as the heap this thread
+     * allocates (the JVM's per-thread counter, exact for what this thread does).
+     */
+    @Test
+    void aPutAnnouncingFiveMebibytesAndSendingTenBytesTakesLittleMemory() throws Exception {
+        Key key = key(bytes(S3Remote.SINGLE_PUT_LIMIT, 7));
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int round = 0; round < 3; round++) {   // the first rounds load classes
+            long before = threads.getCurrentThreadAllocatedBytes();
+            try (SpecialRemote.Storing storing = remote.store(key, S3Remote.SINGLE_PUT_LIMIT)) {
+                storing.out().write(new byte[10]);
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            if (round == 2) {
+                assertThat(allocated).isLessThan(S3Remote.SINGLE_PUT_LIMIT / 8);
+            }
+        }
+        assertThat(remote.checkPresent(key)).isFalse();
+    }
+
+    @Test
+    void aPutThatDoesNotFitThePutMemoryIsStreamedAsAMultipartUpload() throws Exception {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        S3PutMemory memory = new S3PutMemory(1024 * 1024, meters);
+        byte[] held = bytes(1024 * 1024, 8);
+        byte[] streamed = bytes(100_000, 9);
+        try (S3Remote budgeted = new S3Remote(config(), new S3Credentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY, null),
+                TrustedCertificates.jdk(), memory)) {
+            try (SpecialRemote.Storing first = budgeted.store(key(held), held.length);
+                    SpecialRemote.Storing second = budgeted.store(key(streamed), streamed.length)) {
+                assertThat(pendingUploads()).doesNotContain("p/" + key(held).serialize())
+                        .contains("p/" + key(streamed).serialize());
+                assertThat(meters.get("annexgate.s3.put.memory.reserved").gauge().value()).isEqualTo(1024 * 1024);
+                assertThat(meters.get("annexgate.s3.put.memory.exhausted").counter().count()).isEqualTo(1);
+                first.out().write(held);
+                second.out().write(streamed);
+                first.commit();
+                second.commit();
+            }
+            assertThat(memory.reserved()).isZero();
+            assertThat(stored(key(held))).isEqualTo(held);
+            assertThat(stored(key(streamed))).isEqualTo(streamed);
+        }
+    }
+
     @Test
     void aCommitOfTooFewBytesFailsAndMoreThanAnnouncedIsRefused() throws Exception {
         byte[] content = bytes(6 * 1024 * 1024, 4);
@@ -185,7 +234,8 @@ class S3RemoteTest {
             try (S3Remote untrusting = new S3Remote(https, credentials)) {
                 assertThatThrownBy(() -> untrusting.checkPresent(key)).isInstanceOf(IOException.class);
             }
-            try (S3Remote trusting = new S3Remote(https, credentials, TrustedCertificates.with(Optional.of(ca)))) {
+            try (S3Remote trusting = new S3Remote(https, credentials, TrustedCertificates.with(Optional.of(ca)),
+                    S3PutMemory.unmetered(S3PutMemory.DEFAULT_BUDGET))) {
                 try (SpecialRemote.Storing storing = trusting.store(key, content.length)) {
                     storing.out().write(content);
                     storing.commit();
