@@ -1,8 +1,9 @@
 package io.annexgate.repository;
 
+import io.annexgate.process.ChildCommand;
+import io.annexgate.process.ChildRun;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Leaves the work to git-annex when the branch needs more than a commit (it does not exist yet,
@@ -11,31 +12,20 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GitAnnexBranchUpdate {
 
-    private static final long TIMEOUT_SECONDS = 600;
+    static final Duration TIMEOUT = Duration.ofSeconds(600);
 
     private GitAnnexBranchUpdate() {
     }
 
-    /** Runs {@code git annex numcopies} in the repository, which reads the branch and so updates it. */
+    /**
+     * Runs {@code git annex numcopies} in the repository, which reads the branch and so updates it.
+     * One that runs over ten minutes (waiting for a lock held elsewhere, say) is killed.
+     */
     public static void run(AnnexRepository repository) throws IOException {
-        Process p = new ProcessBuilder("git", "annex", "numcopies")
-                .directory(repository.dir().toFile())
-                .redirectErrorStream(true)
-                .start();
-        p.getOutputStream().close();
-        byte[] output = p.getInputStream().readAllBytes();
-        try {
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("git annex numcopies timed out in " + repository.dir());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException("git annex numcopies failed in " + repository.dir() + ": "
-                    + new String(output, StandardCharsets.UTF_8).strip());
-        }
+        run(repository, TIMEOUT);
+    }
+
+    static void run(AnnexRepository repository, Duration timeout) throws IOException {
+        ChildRun.run(ChildCommand.of(repository.dir(), "git", "annex", "numcopies"), timeout).requireSuccess();
     }
 }

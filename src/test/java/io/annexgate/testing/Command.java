@@ -1,13 +1,18 @@
 package io.annexgate.testing;
 
+import io.annexgate.process.ChildCommand;
+import io.annexgate.process.ChildExit;
+import io.annexgate.process.ChildRun;
+import io.annexgate.process.ChildTimedOutException;
+import io.annexgate.process.OutputLimits;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs git and git-annex as real processes, isolated from the user's configuration: HOME is a
@@ -23,6 +28,9 @@ public final class Command {
     }
 
     private static final Path HOME = scratchHome();
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    /** Tests read all a command says. */
+    private static final OutputLimits ALL_OUTPUT = new OutputLimits(1 << 30, 0);
 
     private Command() {
     }
@@ -55,23 +63,19 @@ public final class Command {
     }
 
     public static Result run(Path dir, Map<String, String> extraEnv, String... command) {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(environment());
-        pb.environment().putAll(extraEnv);
+        // stdout and stderr interleaved as a terminal shows them: the shell points both at one pipe
+        List<String> merged = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" 2>&1", "sh"));
+        merged.addAll(List.of(command));
+        ChildCommand child = new ChildCommand(merged, dir, environment()).withEnvironment(extraEnv);
         try {
-            Process p = pb.start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(5, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("timed out: " + String.join(" ", command));
-            }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+            ChildExit exit = ChildRun.run(child, new byte[0], TIMEOUT, ALL_OUTPUT);
+            return new Result(exit.status(), exit.stdout().text());
+        } catch (ChildTimedOutException e) {
+            throw new IllegalStateException("timed out: " + String.join(" ", command), e);
+        } catch (InterruptedIOException e) {
+            throw new IllegalStateException(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

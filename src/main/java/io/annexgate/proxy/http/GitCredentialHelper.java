@@ -1,14 +1,17 @@
 package io.annexgate.proxy.http;
 
+import io.annexgate.process.ChildCommand;
+import io.annexgate.process.ChildExit;
+import io.annexgate.process.ChildRun;
+import io.annexgate.process.ChildTimedOutException;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,30 +69,23 @@ public final class GitCredentialHelper implements CredentialHelper {
 
     /** git credential's standard output, or empty when it failed or took too long. */
     private Optional<String> run(String action, String input) {
-        ProcessBuilder builder = new ProcessBuilder("git", "credential", action).directory(repository.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().put("GIT_TERMINAL_PROMPT", "0");
+        ChildCommand command = ChildCommand.of(repository, "git", "credential", action)
+                .withEnvironment(Map.of("GIT_TERMINAL_PROMPT", "0"));
         try {
-            Process process = builder.start();
-            try (OutputStream in = process.getOutputStream()) {
-                in.write((input + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            // what a helper answers is a few lines, well within the pipe's buffer: read once it ended
-            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                log.warn("git credential {} in {} took over {}", action, repository, TIMEOUT);
+            ChildExit exit = ChildRun.run(command, (input + "\n").getBytes(StandardCharsets.UTF_8), TIMEOUT);
+            if (!exit.succeeded()) {
+                log.debug("git credential {} in {} exited {}", action, repository, exit.status());
                 return Optional.empty();
             }
-            if (process.exitValue() != 0) {
-                log.debug("git credential {} in {} exited {}", action, repository, process.exitValue());
-                return Optional.empty();
-            }
-            return Optional.of(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            return Optional.of(exit.stdout().text());
+        } catch (ChildTimedOutException e) {
+            log.warn("git credential {} in {} took over {}", action, repository, TIMEOUT);
+            return Optional.empty();
+        } catch (InterruptedIOException e) {
+            // the interrupt flag is still set for the caller to see
+            return Optional.empty();
         } catch (IOException e) {
             log.warn("git credential {} in {} failed: {}", action, repository, e.getMessage());
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return Optional.empty();
         }
     }
