@@ -137,4 +137,34 @@ class JournalCommitTest {
         assertThat(served.tryAnnex("whereis", "--key", key).output()).contains("0 copies");
         assertThat(Files.exists(served.dir().resolve(".git/annex/journal"))).isTrue();
     }
+
+    @Test
+    void aCommitBlockedByAnotherProcessesIndexLockIsCountedRetriedAndLosesNothing() throws Exception {
+        Path indexLock = served.dir().resolve(".git/annex/index.lock");
+        ProcessBuilder holder = new ProcessBuilder("git", "commit", "--all", "--allow-empty", "-q")
+                .directory(served.dir().toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        holder.environment().putAll(Command.environment());
+        holder.environment().put("GIT_INDEX_FILE", served.dir().resolve(".git/annex/index").toString());
+        holder.environment().put("GIT_EDITOR", "sleep 600 #");
+        Process git = holder.start();
+        String key;
+        try {
+            await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(indexLock));
+            key = client.add("blocked.txt", "blocked\n".getBytes(StandardCharsets.UTF_8));
+            client.annex("copy", "--to", "origin", "blocked.txt");
+
+            await().atMost(Duration.ofMinutes(1)).until(() -> AnnexgateServer.sum(server.prometheus(),
+                    "annexgate_journal_commit_failures_total", "") >= 1);
+            assertThat(journalEmpty()).isFalse();
+            assertThat(onBranch(key)).doesNotContain(" 1 " + served.uuid());
+            assertThat(indexLock).exists();
+        } finally {
+            git.destroy();
+            git.waitFor();
+        }
+        // the retry commits it once the other process has let go
+        await().atMost(Duration.ofMinutes(1)).until(() -> onBranch(key).contains(" 1 " + served.uuid()));
+        await().atMost(Duration.ofMinutes(1)).until(this::journalEmpty);
+    }
 }

@@ -28,6 +28,7 @@ public final class AnnexgateMetrics {
     private final Counter bytesSent;
     private final Counter locksRefused;
     private final Counter verificationFailures;
+    private final Counter journalCommitFailures;
     private final Counter keeplockedLineTooLong;
     private final AtomicInteger uploadsInFlight = new AtomicInteger();
     private final AtomicInteger downloadsInFlight = new AtomicInteger();
@@ -59,6 +60,9 @@ public final class AnnexgateMetrics {
                 .register(registry);
         this.verificationFailures = Counter.builder("annexgate.verification.failures")
                 .description("Uploads whose content did not match their key").register(registry);
+        this.journalCommitFailures = Counter.builder("annexgate.journal.commit.failures")
+                .description("Journal commits to the git-annex branch that failed and will be retried (the journal stays)")
+                .register(registry);
         this.keeplockedLineTooLong = Counter.builder("annexgate.keeplocked.refused").tag("reason", "line_too_long")
                 .description("keeplocked requests refused (413, lock released) for a line over annexgate.keeplocked.max-line")
                 .register(registry);
@@ -171,6 +175,10 @@ public final class AnnexgateMetrics {
 
     public void lockRefused() {
         locksRefused.increment();
+    }
+
+    public void journalCommitFailed() {
+        journalCommitFailures.increment();
     }
 
     public void verificationFailed() {

@@ -26,19 +26,21 @@ final class DebouncedCommit {
     private final MonotonicClock clock;
     private final long quietNanos;
     private final long maxDelayNanos;
+    private final Runnable onFailure;
     private final ReentrantLock committing = new ReentrantLock();
     private boolean dirty;
     private long dirtySinceNanos;
     private ScheduledFuture<?> scheduled;
 
     DebouncedCommit(String name, JournalCommitter committer, ScheduledExecutorService timer, MonotonicClock clock,
-            Duration quiet, Duration maxDelay) {
+            Duration quiet, Duration maxDelay, Runnable onFailure) {
         this.name = name;
         this.committer = committer;
         this.timer = timer;
         this.clock = clock;
         this.quietNanos = quiet.toNanos();
         this.maxDelayNanos = maxDelay.toNanos();
+        this.onFailure = onFailure;
     }
 
     /** A change was journalled: commit after the next quiet period. */
@@ -91,6 +93,7 @@ final class DebouncedCommit {
             log.debug("journal of {}: {}", name, outcome);
         } catch (Exception e) {
             log.warn("cannot commit the journal of {} to the git-annex branch (retrying): {}", name, e.toString());
+            onFailure.run();
             synchronized (this) {
                 if (!dirty) {
                     dirty = true;

@@ -47,7 +47,7 @@ final class OpenRepository implements AutoCloseable {
         JournalLock journalLock = new JournalLock(repository);
         this.journalCommit = new DebouncedCommit(repository.gitDir().toString(),
                 new JournalCommitter(repository, branch, journalLock), commitTimer, monotonicClock,
-                Duration.ofSeconds(1), Duration.ofSeconds(10));
+                Duration.ofSeconds(1), Duration.ofSeconds(10), metrics::journalCommitFailed);
         this.locationLog = new ChangeNotifyingLocationLog(
                 new JournalLocationLog(repository, branch, journalLock, wallClock), journalCommit::changed);
         this.target = new LocalRepositoryTarget(repository, store, contentLocks, locationLog,

@@ -362,7 +362,7 @@ class HelmChartTest {
             List<Map<String, Object>> rules = PrometheusRules.rules(chart.get("PrometheusRule", FULLNAME));
             assertThat(rules).extracting(r -> r.get("alert")).containsExactlyInAnyOrder(
                     "AnnexgateDown", "AnnexgateHighErrorRate", "AnnexgateLocksNearLimit", "AnnexgateLocksRefused",
-                    "AnnexgateProxyConnectionFailures", "AnnexgateVerificationFailures",
+                    "AnnexgateProxyConnectionFailures", "AnnexgateVerificationFailures", "AnnexgateJournalNotCommitted",
                     "AnnexgateDiskNearlyFull", "AnnexgateDiskFull");
             assertThat(rules).allSatisfy(rule -> {
                 assertThat(map(rule, "labels")).containsKey("severity").containsEntry("team", "storage");
@@ -379,6 +379,7 @@ class HelmChartTest {
             assertThat(PrometheusRules.expr(rules, "AnnexgateHighErrorRate")).contains("status=~\"5..\"");
             assertThat(PrometheusRules.expr(rules, "AnnexgateProxyConnectionFailures")).contains("annexgate_proxy_connections_failed_total");
             assertThat(PrometheusRules.expr(rules, "AnnexgateVerificationFailures")).contains("annexgate_verification_failures_total");
+            assertThat(PrometheusRules.expr(rules, "AnnexgateJournalNotCommitted")).contains("annexgate_journal_commit_failures_total");
             assertThat(PrometheusRules.expr(rules, "AnnexgateDiskNearlyFull")).contains("annexgate_disk_free_bytes");
         }
 

@@ -20,6 +20,7 @@ final class Metrics {
             "annexgate_lockedfiles_limit",
             "annexgate_locks_refused_total",
             "annexgate_verification_failures_total",
+            "annexgate_journal_commit_failures_total",
             "annexgate_disk_free_bytes",
             "annexgate_disk_total_bytes",
             "annexgate_repositories_served",
