@@ -4,8 +4,10 @@ import io.annexgate.config.P2pHttpArguments;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Annexgate: a server for git-annex's P2P protocol over HTTP. Takes git annex p2phttp's flags. */
@@ -24,8 +26,21 @@ public class AnnexgateApplication {
         switch (parsed) {
             case P2pHttpArguments.Parsed.Print print -> System.out.println(print.text());
             case P2pHttpArguments.Parsed.Run run -> {
-                ConfigurableApplicationContext context =
-                        SpringApplication.run(AnnexgateApplication.class, run.springArguments().toArray(String[]::new));
+                // a start that fails before logging is set up (a bad flag value) would also get
+                // Spring Boot's multi-line report: OneLineFailureReporter says it in one line
+                if (LoggerFactory.getLogger(LoggingFailureAnalysisReporter.class)
+                        instanceof ch.qos.logback.classic.Logger logback) {
+                    logback.setLevel(ch.qos.logback.classic.Level.OFF);
+                }
+                ConfigurableApplicationContext context;
+                try {
+                    context = SpringApplication.run(AnnexgateApplication.class, run.springArguments().toArray(String[]::new));
+                } catch (RuntimeException failed) {
+                    // already reported: one line for a failure Spring Boot's analysis explains
+                    // (OneLineFailureReporter), the stack trace for any other
+                    System.exit(1);
+                    return;
+                }
                 // a training start for the launcher's ahead-of-time cache: start fully, then stop
                 if (context.getEnvironment().getProperty("annexgate.exit-when-started", Boolean.class, false)) {
                     context.close();

@@ -58,7 +58,12 @@ public class AnnexgateConfiguration {
         AnnexgateProperties.Auth a = properties.auth();
         AuthSettings settings = new AuthSettings(a.wideopen(), a.unauthReadonly(), a.unauthAppendonly(),
                 a.unauthNolocking(), a.authenv(), a.authenvHttp());
-        return new AccessPolicy(settings, Users.fromEnvironment(userVariables(environment)));
+        Users users = Users.fromEnvironment(userVariables(environment));
+        if ((a.authenv() || a.authenvHttp()) && users.size() == 0) {
+            throw new StartupFailure("--authenv needs at least one user: set GIT_ANNEX_P2PHTTP_PASSWORD_<user>"
+                    + " (and GIT_ANNEX_P2PHTTP_PERMISSIONS_<user>) in the environment");
+        }
+        return new AccessPolicy(settings, users);
     }
 
     /**

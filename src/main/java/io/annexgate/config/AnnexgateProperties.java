@@ -115,9 +115,14 @@ public record AnnexgateProperties(
         if (jobs.trim().equals("cpus")) {
             return cpus != null && cpus > 0 ? cpus : Runtime.getRuntime().availableProcessors();
         }
-        int n = Integer.parseInt(jobs.trim());
+        int n;
+        try {
+            n = Integer.parseInt(jobs.trim());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
         if (n < 1) {
-            throw new IllegalArgumentException("--jobs must be at least 1 or cpus, not " + jobs);
+            throw new StartupFailure("--jobs takes a number of at least 1, or cpus, not " + jobs);
         }
         return n;
     }

@@ -101,7 +101,7 @@ public final class P2pHttpArguments {
                     repeated.computeIfAbsent(REPEATED.get(name), k -> new ArrayList<>()).add(value);
                 }
             } else {
-                throw new IllegalArgumentException("unknown option --" + name + "\n" + usage());
+                throw new IllegalArgumentException("unknown option --" + name + " (annexgate --help lists the options)");
             }
         }
         repeated.forEach((property, values) -> {

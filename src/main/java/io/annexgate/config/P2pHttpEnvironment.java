@@ -1,7 +1,6 @@
 package io.annexgate.config;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +26,11 @@ public class P2pHttpEnvironment implements EnvironmentPostProcessor {
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         Map<String, Object> derived = new HashMap<>();
         Binder binder = Binder.get(environment);
-        derived.put("server.port", environment.getProperty("annexgate.port", "9417"));
+        String port = environment.getProperty("annexgate.port", "9417").strip();
+        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
+            throw new StartupFailure("--port takes a port number from 0 to 65535, not " + port);
+        }
+        derived.put("server.port", port);
         String bind = environment.getProperty("annexgate.bind");
         if (bind != null && !bind.isBlank()) {
             derived.put("server.address", bind);
@@ -37,9 +40,10 @@ public class P2pHttpEnvironment implements EnvironmentPostProcessor {
         boolean certGiven = cert != null && !cert.isBlank();
         boolean keyGiven = key != null && !key.isBlank();
         if (certGiven != keyGiven) {
-            throw new IllegalStateException("You must use both --certfile and --privatekeyfile options to enable HTTPS.");
+            throw new StartupFailure("You must use both --certfile and --privatekeyfile options to enable HTTPS.");
         }
         if (certGiven) {
+            TlsFiles.check(Path.of(cert), Path.of(key));
             List<String> chain = binder.bind("annexgate.tls.chainfiles", Bindable.listOf(String.class)).orElse(List.of());
             derived.put("server.ssl.enabled", "true");
             derived.put("server.ssl.certificate", "file:" + certificateWithChain(cert, chain));
@@ -66,7 +70,7 @@ public class P2pHttpEnvironment implements EnvironmentPostProcessor {
             Files.writeString(combined, String.join("\n", parts));
             return combined;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read certificate files", e);
+            throw new StartupFailure("cannot read the certificate files: " + e.getMessage(), e);
         }
     }
 }

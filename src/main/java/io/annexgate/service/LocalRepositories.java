@@ -1,6 +1,7 @@
 package io.annexgate.service;
 
 import io.annexgate.locking.MonotonicClock;
+import io.annexgate.config.StartupFailure;
 import io.annexgate.metrics.AnnexgateMetrics;
 import io.annexgate.protocol.AnnexUuid;
 import io.annexgate.repository.AnnexRepository;
@@ -95,10 +96,17 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
         LocalRepositories repositories = new LocalRepositories(List.copyOf(directories), scan, lockedFiles,
                 monotonicClock, wallClock, metrics, closeIdleAfter, jobs, cpus);
         if (directories.isEmpty()) {
-            AnnexRepository repository = AnnexRepository.open(single).orElseThrow(() -> new IllegalStateException(
-                    "Use the --directory option to specify which git-annex repositories to serve."));
+            AnnexRepository repository = AnnexRepository.open(single).orElseThrow(() -> new StartupFailure(
+                    single.toAbsolutePath() + " is not a git-annex repository. "
+                            + "Use the --directory option to specify which git-annex repositories to serve."));
             repositories.add(repository);
         } else {
+            for (Path directory : directories) {
+                if (!java.nio.file.Files.isDirectory(directory)) {
+                    log.warn("--directory {} does not exist (yet): its repositories are served once it does",
+                            directory.toAbsolutePath());
+                }
+            }
             repositories.rescan();
             repositories.watch();
         }

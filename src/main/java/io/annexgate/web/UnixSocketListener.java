@@ -1,5 +1,6 @@
 package io.annexgate.web;
 
+import io.annexgate.config.StartupFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -30,6 +31,9 @@ final class UnixSocketListener {
     /** Replaces the server's TCP connector by one on {@code socket}, speaking the same protocols. */
     static void listenOn(Server server, Path socket) {
         Path path = socket.toAbsolutePath().normalize();
+        if (!Files.isDirectory(path.getParent()) || !Files.isWritable(path.getParent())) {
+            throw new StartupFailure("cannot listen on --socket " + path + ": its directory does not exist or is not writable");
+        }
         removeStale(path);
         Connector tcp = server.getConnectors()[0];
         UnixDomainServerConnector unix = new UnixDomainServerConnector(server,
@@ -56,7 +60,7 @@ final class UnixSocketListener {
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(path));
-            throw new IllegalStateException("another server is listening on " + path);
+            throw new StartupFailure("another server is listening on --socket " + path);
         } catch (IOException refused) {
             try {
                 Files.deleteIfExists(path);

@@ -56,6 +56,30 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the server with the launcher's flags only ({@code flags} as a user types them) in
+     * {@code dir} until it exits, for starts that must fail; answers its exit status and output.
+     */
+    public static Command.Result runUntilExit(Path dir, String... flags) {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", classPath(), "io.annexgate.AnnexgateApplication",
+                "--management-port=0", "--bind=127.0.0.1"));
+        command.addAll(List.of(flags));
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(Command.environment());
+            Process process = builder.start();
+            process.getOutputStream().close();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new Command.Result(process.waitFor(), output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static ServerProcess start(Path repository, String... flags) {
         return start(repository, List.of(), flags);
     }
