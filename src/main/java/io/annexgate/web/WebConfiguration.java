@@ -51,6 +51,12 @@ class WebConfiguration {
         return factory -> factory.addServerCustomizers((JettyServerCustomizer) WebConfiguration::allowEncodedSeparators);
     }
 
+    /** Errors Jetty answers itself (unparseable requests, URI or headers too long) as short plain text, not HTML. */
+    @Bean
+    WebServerFactoryCustomizer<JettyServletWebServerFactory> plainErrors() {
+        return factory -> factory.addServerCustomizers(server -> server.setErrorHandler(PlainErrors.jettyHandler()));
+    }
+
     /** {@code --socket}: the API on a Unix domain socket instead of TCP (the management port stays TCP). */
     @Bean
     WebServerFactoryCustomizer<JettyServletWebServerFactory> unixSocket(AnnexgateProperties properties) {

@@ -24,6 +24,11 @@ public final class AnnexgateServer implements AutoCloseable {
 
     /** Serves {@code repository} with p2phttp-style {@code flags}, e.g. {@code --wideopen}. */
     public static AnnexgateServer serve(Path repository, String... flags) {
+        return serveWith(new Class<?>[0], repository, flags);
+    }
+
+    /** Like {@link #serve}, with {@code extraSources} (test configurations) added to the application. */
+    public static AnnexgateServer serveWith(Class<?>[] extraSources, Path repository, String... flags) {
         List<String> args = new ArrayList<>(List.of(
                 "--annexgate.repository=" + repository,
                 "--annexgate.port=0",
@@ -32,6 +37,7 @@ public final class AnnexgateServer implements AutoCloseable {
                 "--management.server.address=127.0.0.1"));
         args.addAll(translate(flags));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(AnnexgateApplication.class)
+                .sources(extraSources)
                 .run(args.toArray(String[]::new));
         return new AnnexgateServer(context);
     }
