@@ -28,14 +28,15 @@ final class PlainErrors {
 
     /**
      * The body for an error status: what went wrong in a few words for a 4xx (Jetty's message, else
-     * the status's reason phrase), {@code internal error} for a 5xx, which logs say more about.
+     * the status's reason phrase); for a 5xx only its reason phrase, {@code internal error} for a
+     * 500 as the controllers answer it (the log says more).
      */
     static String text(int status, String message) {
-        if (status >= 500 && status != HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+        if (status == HttpStatus.INTERNAL_SERVER_ERROR_500) {
             return "internal error";
         }
         String reason = HttpStatus.getMessage(status);
-        if (message == null || message.isBlank() || message.length() > MAX_MESSAGE) {
+        if (status >= 500 || message == null || message.isBlank() || message.length() > MAX_MESSAGE) {
             return reason;
         }
         StringBuilder out = new StringBuilder(message.length());

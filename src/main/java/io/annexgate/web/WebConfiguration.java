@@ -30,6 +30,7 @@ class WebConfiguration {
     @Bean
     FilterRegistrationBean<Filter> queryOnlyParameters() {
         FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(QueryOnlyRequest.filter());
+        registration.setName("queryOnlyParameters");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.setDispatcherTypes(EnumSet.allOf(DispatcherType.class));
         return registration;
