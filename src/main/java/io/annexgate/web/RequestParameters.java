@@ -57,7 +57,7 @@ final class RequestParameters {
             return null;
         }
         try {
-            return AnnexUuid.fromWire(value);
+            return AnnexUuid.fromClient(value);
         } catch (InvalidValueException e) {
             throw new BadRequest("Error parsing query parameter clientuuid failed: " + e.getMessage());
         }
@@ -69,7 +69,7 @@ final class RequestParameters {
         if (values != null) {
             for (String v : values) {
                 try {
-                    AnnexUuid.fromWire(v);
+                    AnnexUuid.fromClient(v);
                 } catch (InvalidValueException e) {
                     throw new BadRequest("Error parsing query parameter bypass failed: " + e.getMessage());
                 }

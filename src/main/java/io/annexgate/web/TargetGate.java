@@ -60,7 +60,7 @@ class TargetGate {
         if (values != null) {
             for (String v : values) {
                 try {
-                    bypass.add(AnnexUuid.fromWire(v));
+                    bypass.add(AnnexUuid.fromClient(v));
                 } catch (InvalidValueException e) {
                     // the controllers that take bypass validated it already; elsewhere it is ignored
                 }

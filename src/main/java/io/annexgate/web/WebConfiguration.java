@@ -2,6 +2,9 @@ package io.annexgate.web;
 
 import io.annexgate.config.AnnexgateProperties;
 import io.annexgate.metrics.AnnexgateMetrics;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import java.util.EnumSet;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Connector;
@@ -14,10 +17,24 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 /** The HTTP side: request metrics, a Jetty that lets keys with encoded slashes through, and {@code --socket}. */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
+
+    /**
+     * First of all filters, on every dispatch: parameters come from the query string only, so no
+     * one reads a request's body as a form (see {@link QueryOnlyRequest}).
+     */
+    @Bean
+    FilterRegistrationBean<Filter> queryOnlyParameters() {
+        FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(QueryOnlyRequest.filter());
+        registration.setName("queryOnlyParameters");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setDispatcherTypes(EnumSet.allOf(DispatcherType.class));
+        return registration;
+    }
 
     @Bean
     FilterRegistrationBean<ApiRequestMetricsFilter> apiRequestMetricsFilter(AnnexgateMetrics metrics) {
@@ -33,6 +50,12 @@ class WebConfiguration {
     @Bean
     WebServerFactoryCustomizer<JettyServletWebServerFactory> keyFriendlyUris() {
         return factory -> factory.addServerCustomizers((JettyServerCustomizer) WebConfiguration::allowEncodedSeparators);
+    }
+
+    /** Errors Jetty answers itself (unparseable requests, URI or headers too long) as short plain text, not HTML. */
+    @Bean
+    WebServerFactoryCustomizer<JettyServletWebServerFactory> plainErrors() {
+        return factory -> factory.addServerCustomizers(server -> server.setErrorHandler(PlainErrors.jettyHandler()));
     }
 
     /** {@code --socket}: the API on a Unix domain socket instead of TCP (the management port stays TCP). */

@@ -34,6 +34,11 @@ public final class AnnexgateServer implements AutoCloseable {
                 context -> ((GenericApplicationContext) context).registerBean(type, () -> bean)), repository, flags);
     }
 
+    /** Like {@link #serve}, with {@code extraSources} (test configurations) added to the application. */
+    public static AnnexgateServer serveWith(Class<?>[] extraSources, Path repository, String... flags) {
+        return serve(new SpringApplicationBuilder(AnnexgateApplication.class).sources(extraSources), repository, flags);
+    }
+
     private static AnnexgateServer serve(SpringApplicationBuilder builder, Path repository, String... flags) {
         List<String> args = new ArrayList<>(List.of(
                 "--annexgate.repository=" + repository,
