@@ -24,7 +24,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * lockcontent, and keeplocked: a long poll that holds the lock while the client's request body
- * stays open, on a virtual thread, until the client sends {@code {"unlock":true}}.
+ * stays open, on a virtual thread, until the client sends {@code {"unlock":true}} or the server
+ * stops. A poll ended by the server's stop is answered at once, as any other; its lock stays held
+ * until the stop ends and is then let go without its retention time, which stays on disk and keeps
+ * protecting the content.
  */
 @RestController
 class LockController {
@@ -33,9 +36,11 @@ class LockController {
     static final Duration KEEPLOCKED_IDLE = Duration.ofSeconds(1200);
 
     private final TargetGate gate;
+    private final KeeplockedPolls polls;
 
-    LockController(TargetGate gate) {
+    LockController(TargetGate gate, KeeplockedPolls polls) {
         this.gate = gate;
+        this.polls = polls;
     }
 
     @PostMapping("/git-annex/{uuid}/{version}/lockcontent")
@@ -70,15 +75,24 @@ class LockController {
         AnnexTarget target = gate.admit(uuid, Endpoint.KEEPLOCKED, request);
         allowLongIdle(request);
         Optional<KeptLock> kept = target.keepLocked(lockId);
-        boolean unlocked = awaitUnlock(request);
+        KeeplockedPolls.Ending ending = polls.await(() -> awaitUnlock(request));
         kept.ifPresent(lock -> {
-            if (unlocked) {
-                lock.unlock();
-            } else {
-                lock.abandon();
+            switch (ending) {
+                case UNLOCKED -> lock.unlock();
+                case BODY_ENDED -> lock.abandon();
+                // held until the stop ends, when every lock is let go with its retention time kept
+                case SHUTDOWN -> { }
             }
         });
-        ApiExchange.outcome(request, kept.isEmpty() ? "unknown_lock" : unlocked ? "unlocked" : "abandoned");
+        ApiExchange.outcome(request, kept.isEmpty() ? "unknown_lock" : switch (ending) {
+            case UNLOCKED -> "unlocked";
+            case BODY_ENDED -> "abandoned";
+            case SHUTDOWN -> "shutdown";
+        });
+        if (ending == KeeplockedPolls.Ending.SHUTDOWN) {
+            // the body is still being read by the poll's reader: no further request on this connection
+            response.setHeader("Connection", "close");
+        }
         ApiResponses.json(response, JsonShapes.notLocked());
     }
 
