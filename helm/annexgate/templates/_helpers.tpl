@@ -69,6 +69,29 @@ app.kubernetes.io/part-of: annexgate
 {{- default (printf "namespace=%q, service=%q" .Release.Namespace (printf "%s-metrics" (include "annexgate.fullname" .))) .Values.metrics.prometheusRule.selector }}
 {{- end }}
 
+{{/*
+Stopping. The pod is given shutdown.gracePeriodSeconds (or the deprecated
+terminationGracePeriodSeconds when set): shutdown.preStopSeconds of serving while the
+Service stops routing to it, then SIGTERM and the server's own grace for transfers in
+progress, then a margin for committing journals and exiting.
+*/}}
+{{- define "annexgate.gracePeriodSeconds" -}}
+{{- if kindIs "invalid" .Values.terminationGracePeriodSeconds }}
+{{- .Values.shutdown.gracePeriodSeconds | int }}
+{{- else }}
+{{- .Values.terminationGracePeriodSeconds | int }}
+{{- end }}
+{{- end }}
+
+{{- define "annexgate.shutdownMarginSeconds" -}}
+10
+{{- end }}
+
+{{/* Seconds the server gives transfers in progress after SIGTERM (ANNEXGATE_SHUTDOWNGRACE). */}}
+{{- define "annexgate.serverGraceSeconds" -}}
+{{- sub (sub (include "annexgate.gracePeriodSeconds" . | int) (.Values.shutdown.preStopSeconds | int)) (include "annexgate.shutdownMarginSeconds" . | int) }}
+{{- end }}
+
 {{/* Checks that fail the render with a message instead of producing a pod that cannot work. */}}
 {{- define "annexgate.validate" -}}
 {{- if and .Values.auth.users (not .Values.tls.enabled) (not .Values.auth.allowHttp) }}
@@ -82,6 +105,9 @@ app.kubernetes.io/part-of: annexgate
 {{- end }}
 {{- if and .Values.persistence.existingClaim (not .Values.persistence.enabled) }}
 {{- fail "persistence.existingClaim needs persistence.enabled=true." }}
+{{- end }}
+{{- if lt (include "annexgate.serverGraceSeconds" . | int) 1 }}
+{{- fail (printf "shutdown.gracePeriodSeconds (%s) leaves the server no time for transfers: it must be at least shutdown.preStopSeconds (%d) + the %s s margin + 1." (include "annexgate.gracePeriodSeconds" .) (.Values.shutdown.preStopSeconds | int) (include "annexgate.shutdownMarginSeconds" .)) }}
 {{- end }}
 {{- $names := list }}
 {{- range .Values.auth.users }}

@@ -9,6 +9,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter;
 import org.springframework.context.ConfigurableApplicationContext;
+import sun.misc.Signal;
 
 /** Annexgate: a server for git-annex's P2P protocol over HTTP. Takes git annex p2phttp's flags. */
 @SpringBootApplication
@@ -44,8 +45,33 @@ public class AnnexgateApplication {
                 // a training start for the launcher's ahead-of-time cache: start fully, then stop
                 if (context.getEnvironment().getProperty("annexgate.exit-when-started", Boolean.class, false)) {
                     context.close();
+                } else {
+                    exitZeroOnTerm(context);
                 }
             }
+        }
+    }
+
+    /**
+     * SIGTERM stops the server as the JVM's own handling would (Spring's graceful shutdown, then the
+     * journals committed and the locks let go), but then exits with 0 rather than 143: a stop that
+     * was asked for and carried out is a success, for systemd as for a container runtime. SIGINT
+     * and SIGHUP keep the JVM's handling.
+     */
+    private static void exitZeroOnTerm(ConfigurableApplicationContext context) {
+        try {
+            Signal.handle(new Signal("TERM"), signal -> {
+                int status = 0;
+                try {
+                    context.close();
+                } catch (RuntimeException e) {
+                    System.err.println("annexgate: stopping failed: " + e);
+                    status = 1;
+                }
+                System.exit(status);
+            });
+        } catch (IllegalArgumentException e) {
+            // signals reserved (-Xrs) or taken: the JVM's handling stays, exiting with 143
         }
     }
 

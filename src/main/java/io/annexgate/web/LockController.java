@@ -12,6 +12,7 @@ import io.annexgate.service.LockOutcome;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
@@ -21,8 +22,11 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * lockcontent, and keeplocked: a long poll that holds the lock while the client's request body
- * stays open, on a virtual thread, until the client sends {@code {"unlock":true}}. A body line
- * longer than {@code annexgate.keeplocked.max-line} is refused with 413 and the lock released.
+ * stays open, on a virtual thread, until the client sends {@code {"unlock":true}} or the server
+ * stops. A body line longer than {@code annexgate.keeplocked.max-line} is refused with 413 and the
+ * lock released. A poll ended by the server's stop is answered at once, as any other; its lock stays
+ * held until the stop ends and is then let go without its retention time, which stays on disk and
+ * keeps protecting the content.
  */
 @RestController
 class LockController {
@@ -33,11 +37,13 @@ class LockController {
     private final TargetGate gate;
     private final AnnexgateMetrics metrics;
     private final int maxLine;
+    private final KeeplockedPolls polls;
 
-    LockController(TargetGate gate, AnnexgateMetrics metrics, AnnexgateProperties properties) {
+    LockController(TargetGate gate, AnnexgateMetrics metrics, AnnexgateProperties properties, KeeplockedPolls polls) {
         this.gate = gate;
         this.metrics = metrics;
         this.maxLine = properties.keeplocked().maxLineBytes();
+        this.polls = polls;
     }
 
     @PostMapping("/git-annex/{uuid}/{version}/lockcontent")
@@ -72,7 +78,8 @@ class LockController {
         AnnexTarget target = gate.admit(uuid, Endpoint.KEEPLOCKED, request);
         allowLongIdle(request);
         Optional<KeptLock> kept = target.keepLocked(lockId);
-        switch (UnlockRequests.read(request.getInputStream(), maxLine)) {
+        InputStream body = request.getInputStream();
+        switch (polls.await(() -> UnlockRequests.read(body, maxLine))) {
             case UnlockRequests.Ending.Unlock u -> {
                 kept.ifPresent(KeptLock::unlock);
                 ApiExchange.outcome(request, kept.isEmpty() ? "unknown_lock" : "unlocked");
@@ -90,6 +97,13 @@ class LockController {
                 ApiExchange.outcome(request, "line_too_long");
                 ApiResponses.text(response, 413, "keeplocked line longer than " + tooLong.limit() + " bytes");
                 UnreadBody.afterRefusal(request, response);
+            }
+            case UnlockRequests.Ending.ServerStopping stopping -> {
+                // held until the stop ends, when every lock is let go with its retention time kept
+                ApiExchange.outcome(request, kept.isEmpty() ? "unknown_lock" : "shutdown");
+                // the body is still being read by the poll's reader: no further request on this connection
+                response.setHeader("Connection", "close");
+                ApiResponses.json(response, JsonShapes.notLocked());
             }
         }
     }

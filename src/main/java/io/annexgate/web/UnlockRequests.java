@@ -24,6 +24,9 @@ final class UnlockRequests {
 
         /** A line ran past {@code limit} bytes before its newline. */
         record LineTooLong(int limit) implements Ending { }
+
+        /** The server is stopping and answered the poll before its body ended ({@link KeeplockedPolls}). */
+        record ServerStopping() implements Ending { }
     }
 
     private static final int READ_SIZE = 8 * 1024;

@@ -142,6 +142,14 @@ class ContainerImageTest {
     }
 
     @Test
+    void imageHasTheSleepOfTheChartsPreStopHook() throws Exception {
+        // the chart's preStop hook is an exec of `sleep N` (Kubernetes 1.23 has no sleep action)
+        Map<String, Object> preStop = Chart.map(Chart.render(null).container(), "lifecycle", "preStop", "exec");
+        assertThat(Chart.<String>list(preStop, "command")).first().isEqualTo("sleep");
+        exec("sleep", "0");
+    }
+
+    @Test
     void probesAndMetricsAnswerOnTheManagementPort() throws Exception {
         assertThat(get(MANAGEMENT_PORT, "/actuator/health/liveness").statusCode()).isEqualTo(200);
         assertThat(get(MANAGEMENT_PORT, "/actuator/health/readiness").statusCode()).isEqualTo(200);

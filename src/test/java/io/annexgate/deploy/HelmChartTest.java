@@ -102,6 +102,78 @@ class HelmChartTest {
         assertThat(map(container, "startupProbe")).containsKey("failureThreshold");
     }
 
+    /** The chart's margin: seconds of the grace period kept back for committing journals and exiting. */
+    static final int SHUTDOWN_MARGIN = 10;
+
+    /**
+     * How a render stops the pod: the grace period, the preStop sleep and the server's own grace
+     * (seconds), checked to agree: grace = preStop + server grace + margin, with time for the server.
+     */
+    record Stopping(int grace, int preStop, int serverGrace) {
+        static Stopping of(Chart chart) {
+            int grace = (Integer) chart.podSpec().get("terminationGracePeriodSeconds");
+            int preStop = 0;
+            Object lifecycle = chart.container().get("lifecycle");
+            if (lifecycle != null) {
+                List<String> command = list(map(chart.container(), "lifecycle", "preStop", "exec"), "command");
+                assertThat(command).hasSize(2).first().isEqualTo("sleep");
+                preStop = Integer.parseInt(command.get(1));
+            }
+            String serverGrace = chart.envValues().get("ANNEXGATE_SHUTDOWNGRACE");
+            assertThat(serverGrace).matches("[0-9]+s");
+            Stopping stopping = new Stopping(grace, preStop, Integer.parseInt(serverGrace.replace("s", "")));
+            assertThat(stopping.preStop + stopping.serverGrace + SHUTDOWN_MARGIN).as("%s", stopping).isEqualTo(grace);
+            assertThat(stopping.serverGrace).as("%s", stopping).isPositive();
+            return stopping;
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"default-values.yaml", "users-secret-values.yaml", "tls-values.yaml",
+            "directories-ingress-values.yaml", "monitoring-values.yaml"})
+    void everyCiValuesFileStopsWithinOneGracePeriod(String valuesFile) {
+        Stopping.of(Chart.render(valuesFile));
+    }
+
+    @Test
+    void oneGracePeriodDrivesThePodThePreStopSleepAndTheServer() {
+        assertThat(Stopping.of(Chart.render(null))).isEqualTo(new Stopping(120, 10, 100));
+        assertThat(Stopping.of(Chart.render(null, "shutdown.gracePeriodSeconds", 600)))
+                .isEqualTo(new Stopping(600, 10, 580));
+        assertThat(Stopping.of(Chart.render(null, "shutdown.gracePeriodSeconds", 45, "shutdown.preStopSeconds", 20)))
+                .isEqualTo(new Stopping(45, 20, 15));
+        assertThat(Stopping.of(Chart.render(null, "shutdown.gracePeriodSeconds", 21)))
+                .as("the smallest grace period the schema accepts").isEqualTo(new Stopping(21, 10, 1));
+        Chart noPreStop = Chart.render(null, "shutdown.preStopSeconds", 0);
+        assertThat(noPreStop.container()).doesNotContainKey("lifecycle");
+        assertThat(Stopping.of(noPreStop)).isEqualTo(new Stopping(120, 0, 110));
+    }
+
+    @Test
+    void theDeprecatedTerminationGracePeriodSecondsStillDrivesIt() {
+        assertThat(Stopping.of(Chart.render(null, "terminationGracePeriodSeconds", 300)))
+                .isEqualTo(new Stopping(300, 10, 280));
+        assertThat(Stopping.of(Chart.render(null, "terminationGracePeriodSeconds", 300, "shutdown.gracePeriodSeconds", 60)))
+                .as("an explicit old value wins over the new default").isEqualTo(new Stopping(300, 10, 280));
+        var install = new Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(NAMESPACE).clientOnly().dryRun()
+                .set("terminationGracePeriodSeconds", 300);
+        assertThat(install.call().getOutput()).contains("DEPRECATED: terminationGracePeriodSeconds is now shutdown.gracePeriodSeconds");
+        assertThat(notes(null)).doesNotContain("DEPRECATED");
+    }
+
+    @Test
+    void aGracePeriodWithNoTimeLeftForTheServerIsRefused() {
+        assertThatThrownBy(() -> Chart.render(null, "shutdown.gracePeriodSeconds", 20))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("gracePeriodSeconds");
+        assertThatThrownBy(() -> Chart.render(null, "terminationGracePeriodSeconds", 5))
+                .hasMessageContaining("values don't meet the specifications of the schema");
+        // a preStop delay longer than the schema's floor allows for: the chart's own check
+        assertThatThrownBy(() -> Chart.render(null, "shutdown.gracePeriodSeconds", 40, "shutdown.preStopSeconds", 30))
+                .hasMessageContaining("shutdown.gracePeriodSeconds (40) leaves the server no time for transfers")
+                .hasMessageContaining("shutdown.preStopSeconds (30)");
+    }
+
     @Nested
     class Defaults {
         final Chart chart = Chart.render(null);
@@ -311,6 +383,11 @@ class HelmChartTest {
         }
 
         @Test
+        void aLongerGracePeriodAndPreStopDelay() {
+            assertThat(Stopping.of(chart)).isEqualTo(new Stopping(300, 15, 275));
+        }
+
+        @Test
         void volumeClaimUsesTheStorageClassSizeAndRetention() {
             Map<String, Object> spec = map(chart.statefulSet(), "spec");
             Map<String, Object> claim = Chart.<Map<String, Object>>list(spec, "volumeClaimTemplates").get(0);
@@ -435,6 +512,8 @@ class HelmChartTest {
                 Arguments.of("jvm.maxRAMPercentage", 120),
                 Arguments.of("service.type", "ExternalName"),
                 Arguments.of("metrics.prometheusRule.errorRatio", 5),
+                Arguments.of("shutdown.gracePeriodSeconds", 15),
+                Arguments.of("shutdown.preStopSeconds", -1),
                 Arguments.of("replicas", 2));
     }
 

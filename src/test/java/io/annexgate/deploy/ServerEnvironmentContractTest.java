@@ -15,11 +15,14 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.support.ResourcePropertySource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +49,7 @@ class ServerEnvironmentContractTest {
             "annexgate.auth.wideopen", "annexgate.auth.unauth-readonly", "annexgate.auth.unauth-appendonly",
             "annexgate.auth.unauth-nolocking", "annexgate.auth.authenv", "annexgate.auth.authenv-http",
             "annexgate.tls.certfile", "annexgate.tls.privatekeyfile", "annexgate.tls.chainfiles",
+            "annexgate.shutdown-grace",
             "management.server.port", "management.endpoint.health.probes.enabled");
 
     /** Variables read by git, git-annex or the JVM rather than by Spring. */
@@ -122,6 +126,29 @@ class ServerEnvironmentContractTest {
                 assertThat(response.body()).contains("\"UP\"");
             }
         }
+    }
+
+    @Test
+    void theChartsServerGraceBecomesTheShutdownPhaseTimeout() throws Exception {
+        Map<String, String> env = Chart.render(null, "shutdown.gracePeriodSeconds", 300).envValues();
+        assertThat(withApplicationProperties(env).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class).get())
+                .isEqualTo(Duration.ofSeconds(280));
+        Binder defaults = withApplicationProperties(Map.of());
+        assertThat(defaults.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class).get())
+                .as("the server's own grace for transfers at shutdown").isEqualTo(Duration.ofSeconds(30));
+        assertThat(defaults.bind("server.shutdown", String.class).get()).isEqualTo("graceful");
+    }
+
+    /** The server's application.properties under the given environment variables, as Spring Boot binds them. */
+    static Binder withApplicationProperties(Map<String, String> env) throws java.io.IOException {
+        StandardEnvironment environment = new StandardEnvironment();
+        MutablePropertySources sources = environment.getPropertySources();
+        sources.remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+        sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+        sources.addFirst(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new LinkedHashMap<>(env)));
+        sources.addLast(new ResourcePropertySource("application.properties", new ClassPathResource("application.properties")));
+        ConfigurationPropertySources.attach(environment);
+        return Binder.get(environment);
     }
 
     /** Which server properties a set of environment variables binds, with the bound values. */

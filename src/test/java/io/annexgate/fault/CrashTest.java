@@ -8,9 +8,7 @@ import io.annexgate.testing.Keys;
 import io.annexgate.testing.RawApi;
 import io.annexgate.testing.ServerProcess;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,14 +37,7 @@ class CrashTest {
 
         try (ServerProcess server = ServerProcess.start(served.dir(), "--wideopen");
                 Socket socket = new Socket("127.0.0.1", Integer.parseInt(server.baseUrl().replaceAll(".*:", "")))) {
-            OutputStream out = socket.getOutputStream();
-            String path = new RawApi(server.baseUrl(), served.uuid()).path("v4", "put",
-                    RawApi.query("key", key, "clientuuid", RawApi.CLIENT));
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
-                    + "X-git-annex-data-length: " + content.length + "\r\nContent-Length: " + content.length
-                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            out.write(content, 0, sentBeforeCrash);
-            out.flush();
+            new RawApi(server.baseUrl(), served.uuid()).startPut(socket, key, content, sentBeforeCrash);
             await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(staging) && Files.size(staging) == sentBeforeCrash);
             server.kill();
         }

@@ -104,6 +104,11 @@ public final class AnnexgateServer implements AutoCloseable {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
+    /** The API's web server (Jetty, wrapped by Spring Boot). */
+    public org.springframework.boot.web.server.WebServer webServer() {
+        return ((WebServerApplicationContext) context).getWebServer();
+    }
+
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

@@ -97,6 +97,20 @@ public final class RawApi {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    /**
+     * Starts a v4 put on a raw connection to the server: the request's head, then the first
+     * {@code sent} bytes of {@code content}; the rest of the body is the caller's to send, or not.
+     */
+    public java.io.OutputStream startPut(java.net.Socket socket, String key, byte[] content, int sent) throws IOException {
+        java.io.OutputStream out = socket.getOutputStream();
+        out.write(("POST " + path("v4", "put", query("key", key, "clientuuid", CLIENT)) + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nX-git-annex-data-length: " + content.length
+                + "\r\nContent-Length: " + content.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(content, 0, sent);
+        out.flush();
+        return out;
+    }
+
     /** lockcontent of {@code key}; answers the lock id, failing unless it was locked. */
     public String lockContent(String key) {
         Response r = post("v4", "lockcontent", "key", key, "clientuuid", CLIENT);

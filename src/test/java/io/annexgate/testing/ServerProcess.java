@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Annexgate in a process of its own, on free loopback ports, so a test can kill it with a real
@@ -98,19 +99,25 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
-                + "/actuator/health/readiness")).timeout(Duration.ofSeconds(5)).build();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server exited (" + process.exitValue() + "): " + output());
+            }
+            return readinessStatus() == 200;
+        });
+    }
+
+    /** A GET on the management port; empty when it does not answer. */
+    private <T> Optional<HttpResponse<T>> managementGet(String path, HttpResponse.BodyHandler<T> body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                .timeout(Duration.ofSeconds(10)).build();
         try (HttpClient http = HttpClient.newHttpClient()) {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("the server exited (" + process.exitValue() + "): " + output());
-                }
-                try {
-                    return http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-                } catch (IOException e) {
-                    return false;
-                }
-            });
+            return Optional.of(http.send(request, body));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 
@@ -118,17 +125,34 @@ public final class ServerProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** What Prometheus would scrape from the management port. */
-    public String prometheus() {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
-                    + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    /** The API's TCP port. */
+    public int port() {
+        return port;
+    }
+
+    /** Whether a new TCP connection to the API port is accepted now (false once the listener is closed). */
+    public boolean acceptsConnections() {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+            return true;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            return false;
         }
+    }
+
+    /** The status of the readiness probe, or -1 when the management port does not answer. */
+    public int readinessStatus() {
+        return managementGet("/actuator/health/readiness", HttpResponse.BodyHandlers.discarding())
+                .map(HttpResponse::statusCode).orElse(-1);
+    }
+
+    /** What Prometheus would scrape from the management port now; empty when it does not answer. */
+    public String prometheus() {
+        return managementGet("/actuator/prometheus", HttpResponse.BodyHandlers.ofString()).map(HttpResponse::body).orElse("");
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Open file descriptors of the server process. */
@@ -173,7 +197,17 @@ public final class ServerProcess implements AutoCloseable {
 
     /** SIGTERM, and waits for the exit; answers the exit status. */
     public int terminate(Duration within) {
+        sendTerminate();
+        return awaitExit(within);
+    }
+
+    /** SIGTERM, without waiting: the server shuts down while the test goes on. */
+    public void sendTerminate() {
         process.destroy();
+    }
+
+    /** Waits for the process to exit; answers the exit status. */
+    public int awaitExit(Duration within) {
         await().atMost(within).until(() -> !process.isAlive());
         return process.exitValue();
     }

@@ -1,0 +1,58 @@
+package io.annexgate.web;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.springframework.stereotype.Component;
+
+/**
+ * The keeplocked long polls in progress. A poll waits for its client's unlock or the end of its
+ * body, or for {@link #endAll}: at shutdown every poll ends at once, so that a held lock does not
+ * keep the server running until its grace runs out.
+ */
+@Component
+final class KeeplockedPolls {
+
+    private final Set<CompletableFuture<UnlockRequests.Ending>> waiting = ConcurrentHashMap.newKeySet();
+    private volatile boolean ending;
+
+    /**
+     * Waits until {@code readBody} (which reads the request body) says how it ended, or until the
+     * server stops ({@link UnlockRequests.Ending.ServerStopping}). It runs on a virtual thread of its
+     * own, which may go on reading after a poll that ended by shutdown has been answered; the
+     * response then closes the connection, which ends that read.
+     */
+    UnlockRequests.Ending await(Supplier<UnlockRequests.Ending> readBody) {
+        CompletableFuture<UnlockRequests.Ending> poll = new CompletableFuture<>();
+        waiting.add(poll);
+        try {
+            if (ending) {
+                return new UnlockRequests.Ending.ServerStopping();
+            }
+            Thread.ofVirtual().name("keeplocked-body").start(() -> {
+                UnlockRequests.Ending read = new UnlockRequests.Ending.Ended();
+                try {
+                    read = readBody.get();
+                } finally {
+                    poll.complete(read);
+                }
+            });
+            return poll.join();
+        } finally {
+            waiting.remove(poll);
+        }
+    }
+
+    /** Ends every poll now, and every poll that starts from now on; answers how many were waiting. */
+    int endAll() {
+        ending = true;
+        int ended = 0;
+        for (CompletableFuture<UnlockRequests.Ending> poll : waiting) {
+            if (poll.complete(new UnlockRequests.Ending.ServerStopping())) {
+                ended++;
+            }
+        }
+        return ended;
+    }
+}
