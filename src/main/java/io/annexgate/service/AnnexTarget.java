@@ -44,4 +44,9 @@ public interface AnnexTarget {
     default AnnexTarget forRequest(ApiVersion version, Set<AnnexUuid> bypass) {
         return this;
     }
+
+    /** The target that does the work, under any wrapper that only adds limits (slots) around it. */
+    default AnnexTarget underlying() {
+        return this;
+    }
 }

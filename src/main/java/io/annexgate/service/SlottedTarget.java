@@ -33,6 +33,11 @@ public final class SlottedTarget implements AnnexTarget {
     }
 
     @Override
+    public AnnexTarget underlying() {
+        return target.underlying();
+    }
+
+    @Override
     public AnnexTarget forRequest(ApiVersion version, Set<AnnexUuid> bypass) {
         return new SlottedTarget(target.forRequest(version, bypass), jobs);
     }

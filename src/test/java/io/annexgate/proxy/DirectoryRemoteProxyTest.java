@@ -3,6 +3,7 @@ package io.annexgate.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.service.AnnexTarget;
 import io.annexgate.protocol.Key;
 import io.annexgate.proxy.special.DirectoryRemote;
 import io.annexgate.proxy.special.SpecialRemoteTarget;
@@ -82,7 +83,7 @@ class DirectoryRemoteProxyTest {
     void theClientSeesOriginDAndTheRemoteIsStoredNatively() {
         assertThat(client.annex("info", "--fast")).contains("[origin-d]");
         ProxiedRemotes proxied = server.bean(ProxiedRemotes.class);
-        assertThat(proxied.find(new AnnexUuid(d))).get().isInstanceOf(SpecialRemoteTarget.class);
+        assertThat(proxied.find(new AnnexUuid(d)).map(AnnexTarget::underlying)).get().isInstanceOf(SpecialRemoteTarget.class);
     }
 
     @Test
@@ -150,7 +151,7 @@ class DirectoryRemoteProxyTest {
 
     @Test
     void anEncryptedDirectoryRemoteKeepsTheRouteThroughGitAnnexShell() throws Exception {
-        assertThat(server.bean(ProxiedRemotes.class).find(new AnnexUuid(e))).get()
+        assertThat(server.bean(ProxiedRemotes.class).find(new AnnexUuid(e)).map(AnnexTarget::underlying)).get()
                 .isInstanceOf(ProxiedRemoteTarget.class);
         byte[] content = bytes(20_000, 5);
         String key = client.add("secret.bin", content);

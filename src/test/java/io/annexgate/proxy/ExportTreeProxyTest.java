@@ -3,6 +3,7 @@ package io.annexgate.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.service.AnnexTarget;
 import io.annexgate.protocol.Key;
 import io.annexgate.proxy.special.SpecialRemoteTarget;
 import io.annexgate.repository.HashDirectories;
@@ -92,7 +93,7 @@ class ExportTreeProxyTest {
     @Test
     void theRemoteIsStoredNativelyAndTheClientSeesOriginD() {
         assertThat(client.annex("info", "--fast")).contains("[origin-d]");
-        assertThat(server.bean(ProxiedRemotes.class).find(new AnnexUuid(d))).get()
+        assertThat(server.bean(ProxiedRemotes.class).find(new AnnexUuid(d)).map(AnnexTarget::underlying)).get()
                 .isInstanceOf(SpecialRemoteTarget.class);
         RawApi.Response locked = api.post("v4", "lockcontent", "key", Keys.sha256e("seed\n"), "clientuuid",
                 RawApi.CLIENT);

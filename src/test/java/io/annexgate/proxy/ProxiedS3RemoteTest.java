@@ -3,6 +3,7 @@ package io.annexgate.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annexgate.protocol.AnnexUuid;
+import io.annexgate.service.AnnexTarget;
 import io.annexgate.proxy.special.SpecialRemoteTarget;
 import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.AnnexgateServer;
@@ -106,8 +107,8 @@ class ProxiedS3RemoteTest {
     @Test
     void theUnchunkedRemoteIsStoredToNativelyAndTheChunkedOneThroughGitAnnex() {
         ProxiedRemotes remotes = server.bean(ProxiedRemotes.class);
-        assertThat(remotes.find(new AnnexUuid(s3Uuid))).get().isInstanceOf(SpecialRemoteTarget.class);
-        assertThat(remotes.find(new AnnexUuid(chunkedUuid))).get().isInstanceOf(ProxiedRemoteTarget.class);
+        assertThat(remotes.find(new AnnexUuid(s3Uuid)).map(AnnexTarget::underlying)).get().isInstanceOf(SpecialRemoteTarget.class);
+        assertThat(remotes.find(new AnnexUuid(chunkedUuid)).map(AnnexTarget::underlying)).get().isInstanceOf(ProxiedRemoteTarget.class);
         assertThat(client.annex("info", "--fast")).contains("[origin-s3]").contains("[origin-s3chunked]");
     }
 
