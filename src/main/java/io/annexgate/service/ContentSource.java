@@ -22,4 +22,9 @@ public interface ContentSource extends AutoCloseable {
 
     @Override
     void close() throws IOException;
+
+    /** This content, with {@code after} run once when it is closed (a slot or a use given back). */
+    default ContentSource whenClosed(Runnable after) {
+        return new ClosingContent(this, after);
+    }
 }

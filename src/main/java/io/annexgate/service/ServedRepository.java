@@ -7,7 +7,6 @@ import io.annexgate.protocol.AnnexUuid;
 import io.annexgate.protocol.Key;
 import io.annexgate.protocol.LockId;
 import io.annexgate.repository.AnnexRepository;
-import io.annexgate.repository.ByteSink;
 import io.annexgate.repository.LocationLog;
 import java.io.IOException;
 import java.time.Clock;
@@ -200,7 +199,13 @@ final class ServedRepository implements AutoCloseable {
                     done();
                     slot.close();
                 }
-                return content.map(c -> new InUse(c, slot));
+                return content.map(c -> c.whenClosed(() -> {
+                    try {
+                        done();
+                    } finally {
+                        slot.close();
+                    }
+                }));
             } catch (IOException | RuntimeException e) {
                 done();
                 slot.close();
@@ -247,47 +252,6 @@ final class ServedRepository implements AutoCloseable {
                 return t.keepLocked(lockId);
             } finally {
                 done();
-            }
-        }
-    }
-
-    /** Content being sent: the state stays in use until it is closed. */
-    private final class InUse implements ContentSource {
-        private final ContentSource content;
-        private final TransferSlots.Slot slot;
-        private boolean closed;
-
-        InUse(ContentSource content, TransferSlots.Slot slot) {
-            this.content = content;
-            this.slot = slot;
-        }
-
-        @Override
-        public long lengthFrom(long offset) {
-            return content.lengthFrom(offset);
-        }
-
-        @Override
-        public long transferTo(long offset, ByteSink out, boolean signalInvalidity) throws IOException {
-            return content.transferTo(offset, out, signalInvalidity);
-        }
-
-        @Override
-        public boolean isLocal() {
-            return content.isLocal();
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                content.close();
-            } finally {
-                done();
-                slot.close();
             }
         }
     }

@@ -5,7 +5,6 @@ import io.annexgate.protocol.AnnexUuid;
 import io.annexgate.protocol.ApiVersion;
 import io.annexgate.protocol.Key;
 import io.annexgate.protocol.LockId;
-import io.annexgate.repository.ByteSink;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -50,7 +49,7 @@ public final class SlottedTarget implements AnnexTarget {
             if (content.isEmpty()) {
                 slot.close();
             }
-            return content.map(c -> new Holding(c, slot));
+            return content.map(c -> c.whenClosed(slot::close));
         } catch (IOException | RuntimeException e) {
             slot.close();
             throw e;
@@ -92,40 +91,5 @@ public final class SlottedTarget implements AnnexTarget {
     @Override
     public Optional<KeptLock> keepLocked(LockId lockId) {
         return target.keepLocked(lockId);
-    }
-
-    /** Content being sent, its slot held until it is closed. */
-    private static final class Holding implements ContentSource {
-        private final ContentSource content;
-        private final TransferSlots.Slot slot;
-
-        Holding(ContentSource content, TransferSlots.Slot slot) {
-            this.content = content;
-            this.slot = slot;
-        }
-
-        @Override
-        public long lengthFrom(long offset) {
-            return content.lengthFrom(offset);
-        }
-
-        @Override
-        public long transferTo(long offset, ByteSink out, boolean signalInvalidity) throws IOException {
-            return content.transferTo(offset, out, signalInvalidity);
-        }
-
-        @Override
-        public boolean isLocal() {
-            return content.isLocal();
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                content.close();
-            } finally {
-                slot.close();
-            }
-        }
     }
 }
