@@ -83,7 +83,7 @@ public final class ObjectContent implements AutoCloseable {
      * @return the bytes copied; fewer than {@code count} when the file ended first
      */
     private long copy(long position, long count, ByteSink out) throws IOException {
-        ByteBuffer buffer = TransferBuffers.take();
+        ByteBuffer buffer = TransferBuffers.SHARED.take();
         try {
             long copied = 0;
             while (copied < count) {
@@ -105,7 +105,7 @@ public final class ObjectContent implements AutoCloseable {
             }
             return copied;
         } finally {
-            TransferBuffers.give(buffer);
+            TransferBuffers.SHARED.give(buffer);
         }
     }
 

@@ -93,9 +93,20 @@ class ObjectContentTest {
     }
 
     @Test
-    void buffersAreReusedAcrossTransfers() throws IOException {
-        ByteBuffer first = TransferBuffers.take();
-        TransferBuffers.give(first);
-        assertThat(TransferBuffers.take()).isSameAs(first);
+    void buffersAreReusedAcrossTransfersAndOnlyAFewAreKept() {
+        TransferBuffers pool = new TransferBuffers(2);
+        ByteBuffer first = pool.take();
+        pool.give(first);
+        assertThat(pool.take()).isSameAs(first);
+        ByteBuffer a = pool.take();
+        ByteBuffer b = pool.take();
+        ByteBuffer c = pool.take();
+        pool.give(a);
+        pool.give(b);
+        pool.give(c);
+        // two kept, the one given back past that dropped: the next takes give b, then a, then a new one
+        assertThat(pool.take()).isSameAs(b);
+        assertThat(pool.take()).isSameAs(a);
+        assertThat(pool.take()).isNotSameAs(a).isNotSameAs(b).isNotSameAs(c);
     }
 }
