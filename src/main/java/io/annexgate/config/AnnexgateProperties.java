@@ -27,6 +27,7 @@ import org.springframework.util.unit.DataSize;
  *     committer) is closed after this long without requests, locks or pending journal changes
  * @param proxy how proxied remotes are reached
  * @param keeplocked what a keeplocked request's body may hold
+ * @param plainHttp what the key GET tells HTTP clients other than git-annex
  */
 @ConfigurationProperties("annexgate")
 public record AnnexgateProperties(
@@ -45,7 +46,21 @@ public record AnnexgateProperties(
         @DefaultValue Metrics metrics,
         @DefaultValue("10m") Duration closeIdleAfter,
         @DefaultValue Proxy proxy,
-        @DefaultValue Keeplocked keeplocked) {
+        @DefaultValue Keeplocked keeplocked,
+        @DefaultValue PlainHttp plainHttp) {
+
+    /**
+     * Headers for HTTP clients other than git-annex on the key GET. Range, {@code If-None-Match}
+     * and {@code If-Range} are always honoured, and the answer to a request carrying any of them
+     * has {@code Accept-Ranges}, {@code ETag} and {@code Cache-Control}; a git-annex client never
+     * sends them, so what it sees stays exactly what {@code git annex p2phttp} sends.
+     *
+     * @param advertise put {@code Accept-Ranges}, {@code ETag} and {@code Cache-Control} on every
+     *     key GET and HEAD too (for caching proxies and clients that look before they ask); off by
+     *     default, since the reference sends none of them
+     * @param maxAge the {@code max-age} of content-addressed keys' {@code Cache-Control}
+     */
+    public record PlainHttp(boolean advertise, @DefaultValue("365d") Duration maxAge) { }
 
     /**
      * The body of a keeplocked long poll.

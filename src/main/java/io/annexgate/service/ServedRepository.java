@@ -273,6 +273,16 @@ final class ServedRepository implements AutoCloseable {
         }
 
         @Override
+        public boolean servesRanges() {
+            return content.servesRanges();
+        }
+
+        @Override
+        public long transferRange(long offset, long length, ByteSink out) throws IOException {
+            return content.transferRange(offset, length, out);
+        }
+
+        @Override
         public boolean isLocal() {
             return content.isLocal();
         }
