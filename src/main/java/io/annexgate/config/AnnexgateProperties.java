@@ -28,6 +28,7 @@ import org.springframework.util.unit.DataSize;
  * @param proxy how proxied remotes are reached
  * @param keeplocked what a keeplocked request's body may hold
  * @param plainHttp what the key GET tells HTTP clients other than git-annex
+ * @param cors cross-origin access for pages on other origins; off while no origin is allowed
  */
 @ConfigurationProperties("annexgate")
 public record AnnexgateProperties(
@@ -47,7 +48,28 @@ public record AnnexgateProperties(
         @DefaultValue("10m") Duration closeIdleAfter,
         @DefaultValue Proxy proxy,
         @DefaultValue Keeplocked keeplocked,
-        @DefaultValue PlainHttp plainHttp) {
+        @DefaultValue PlainHttp plainHttp,
+        @DefaultValue Cors cors) {
+
+    /**
+     * CORS for the API. A preflight is answered without authentication; the request itself is
+     * authenticated as any other.
+     *
+     * @param allowedOrigins origins whose pages may call the API ({@code https://app.example.org};
+     *     a pattern such as {@code https://*.example.org}); none by default, which turns CORS off
+     * @param allowedMethods methods a page may use
+     * @param allowedHeaders request headers a page may send
+     * @param allowCredentials whether the browser may send its stored credentials (cookies, a
+     *     cached HTTP login); a page that sets {@code Authorization} itself does not need it
+     * @param maxAge how long a browser may keep a preflight's answer
+     */
+    public record Cors(
+            @DefaultValue List<String> allowedOrigins,
+            @DefaultValue({"GET", "HEAD", "POST"}) List<String> allowedMethods,
+            @DefaultValue({"Authorization", "Content-Type", "Range", "If-None-Match", "If-Range",
+                "X-git-annex-data-length"}) List<String> allowedHeaders,
+            boolean allowCredentials,
+            @DefaultValue("30m") Duration maxAge) { }
 
     /**
      * Headers for HTTP clients other than git-annex on the key GET. Range, {@code If-None-Match}
