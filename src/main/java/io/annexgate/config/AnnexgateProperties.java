@@ -27,6 +27,8 @@ import org.springframework.util.unit.DataSize;
  *     committer) is closed after this long without requests, locks or pending journal changes
  * @param proxy how proxied remotes are reached
  * @param keeplocked what a keeplocked request's body may hold
+ * @param plainHttp what the key GET tells HTTP clients other than git-annex
+ * @param cors cross-origin access for pages on other origins; off while no origin is allowed
  */
 @ConfigurationProperties("annexgate")
 public record AnnexgateProperties(
@@ -45,7 +47,42 @@ public record AnnexgateProperties(
         @DefaultValue Metrics metrics,
         @DefaultValue("10m") Duration closeIdleAfter,
         @DefaultValue Proxy proxy,
-        @DefaultValue Keeplocked keeplocked) {
+        @DefaultValue Keeplocked keeplocked,
+        @DefaultValue PlainHttp plainHttp,
+        @DefaultValue Cors cors) {
+
+    /**
+     * CORS for the API. A preflight is answered without authentication; the request itself is
+     * authenticated as any other.
+     *
+     * @param allowedOrigins origins whose pages may call the API ({@code https://app.example.org};
+     *     a pattern such as {@code https://*.example.org}); none by default, which turns CORS off
+     * @param allowedMethods methods a page may use
+     * @param allowedHeaders request headers a page may send
+     * @param allowCredentials whether the browser may send its stored credentials (cookies, a
+     *     cached HTTP login); a page that sets {@code Authorization} itself does not need it
+     * @param maxAge how long a browser may keep a preflight's answer
+     */
+    public record Cors(
+            @DefaultValue List<String> allowedOrigins,
+            @DefaultValue({"GET", "HEAD", "POST"}) List<String> allowedMethods,
+            @DefaultValue({"Authorization", "Content-Type", "Range", "If-None-Match", "If-Range",
+                "X-git-annex-data-length"}) List<String> allowedHeaders,
+            boolean allowCredentials,
+            @DefaultValue("30m") Duration maxAge) { }
+
+    /**
+     * Headers for HTTP clients other than git-annex on the key GET. Range, {@code If-None-Match}
+     * and {@code If-Range} are always honoured, and the answer to a request carrying any of them
+     * has {@code Accept-Ranges}, {@code ETag} and {@code Cache-Control}; a git-annex client never
+     * sends them, so what it sees stays exactly what {@code git annex p2phttp} sends.
+     *
+     * @param advertise put {@code Accept-Ranges}, {@code ETag} and {@code Cache-Control} on every
+     *     key GET and HEAD too (for caching proxies and clients that look before they ask); off by
+     *     default, since the reference sends none of them
+     * @param maxAge the {@code max-age} of content-addressed keys' {@code Cache-Control}
+     */
+    public record PlainHttp(boolean advertise, @DefaultValue("365d") Duration maxAge) { }
 
     /**
      * The body of a keeplocked long poll.

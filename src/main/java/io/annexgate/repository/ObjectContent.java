@@ -58,8 +58,21 @@ public final class ObjectContent implements AutoCloseable {
      *     underneath and {@code signalInvalidity} is set
      */
     public long transferTo(long offset, ByteSink out, boolean signalInvalidity) throws IOException {
-        long remaining = lengthFrom(offset);
-        if (remaining == 0) {
+        return send(offset, lengthFrom(offset), out, signalInvalidity);
+    }
+
+    /**
+     * Sends {@code length} bytes from {@code offset}, clipped to the end of the file (a byte
+     * range); the last byte is withheld when the file changed underneath, as for a whole transfer.
+     *
+     * @return the number of bytes sent
+     */
+    public long transferRange(long offset, long length, ByteSink out) throws IOException {
+        return send(offset, Math.min(length, lengthFrom(offset)), out, true);
+    }
+
+    private long send(long offset, long remaining, ByteSink out, boolean signalInvalidity) throws IOException {
+        if (remaining <= 0) {
             return 0;
         }
         long withheld = signalInvalidity ? 1 : 0;

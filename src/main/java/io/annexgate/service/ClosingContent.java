@@ -26,6 +26,16 @@ final class ClosingContent implements ContentSource {
     }
 
     @Override
+    public boolean servesRanges() {
+        return content.servesRanges();
+    }
+
+    @Override
+    public long transferRange(long offset, long length, ByteSink out) throws IOException {
+        return content.transferRange(offset, length, out);
+    }
+
+    @Override
     public boolean isLocal() {
         return content.isLocal();
     }

@@ -15,6 +15,23 @@ public interface ContentSource extends AutoCloseable {
      */
     long transferTo(long offset, ByteSink out, boolean signalInvalidity) throws IOException;
 
+    /**
+     * Whether {@link #transferRange} can send a slice of the content without reading what comes
+     * before it: local object files can; proxied and special-remote content is sent whole.
+     */
+    default boolean servesRanges() {
+        return false;
+    }
+
+    /**
+     * Sends {@code length} bytes from {@code offset} (a byte range the caller checked lies within
+     * the content); returns the bytes sent, fewer when the content changed or shrank meanwhile.
+     * Only when {@link #servesRanges()}.
+     */
+    default long transferRange(long offset, long length, ByteSink out) throws IOException {
+        throw new UnsupportedOperationException("no byte ranges from this content");
+    }
+
     /** Whether the content is present here, so its length is known before sending. */
     default boolean isLocal() {
         return true;

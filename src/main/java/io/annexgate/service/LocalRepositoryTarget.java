@@ -95,6 +95,18 @@ public final class LocalRepositoryTarget implements AnnexTarget {
         }
 
         @Override
+        public boolean servesRanges() {
+            return true;
+        }
+
+        @Override
+        public long transferRange(long offset, long length, ByteSink out) throws IOException {
+            long sent = content.transferRange(offset, length, out);
+            metrics.bytesSent(sent);
+            return sent;
+        }
+
+        @Override
         public void close() throws IOException {
             inFlight.close();
             content.close();

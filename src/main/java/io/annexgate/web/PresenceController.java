@@ -8,10 +8,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
-/** checkpresent and gettimestamp: questions that change nothing. */
+/**
+ * checkpresent and gettimestamp: questions that change nothing. Besides the protocol's POST they
+ * answer GET alike (same JSON, same read permission), so a front end can authorise by method.
+ */
 @RestController
 class PresenceController {
 
@@ -21,7 +25,7 @@ class PresenceController {
         this.gate = gate;
     }
 
-    @PostMapping("/git-annex/{uuid}/{version}/checkpresent")
+    @RequestMapping(path = "/git-annex/{uuid}/{version}/checkpresent", method = {RequestMethod.POST, RequestMethod.GET})
     void checkPresent(@PathVariable String uuid, @PathVariable String version, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
         ApiExchange.Versioned call = ApiExchange.versioned(request, Endpoint.CHECKPRESENT, version);
@@ -35,7 +39,7 @@ class PresenceController {
         ApiResponses.json(response, JsonShapes.present(present));
     }
 
-    @PostMapping("/git-annex/{uuid}/{version}/gettimestamp")
+    @RequestMapping(path = "/git-annex/{uuid}/{version}/gettimestamp", method = {RequestMethod.POST, RequestMethod.GET})
     void getTimestamp(@PathVariable String uuid, @PathVariable String version, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
         ApiExchange.Versioned call = ApiExchange.versioned(request, Endpoint.GETTIMESTAMP, version);

@@ -36,6 +36,22 @@ class WebConfiguration {
         return registration;
     }
 
+    /**
+     * Right after {@link #queryOnlyParameters}: CORS when {@code annexgate.cors.allowed-origins}
+     * names an origin (see {@link CorsSettings}); a filter that passes everything on otherwise.
+     */
+    @Bean
+    FilterRegistrationBean<Filter> cors(AnnexgateProperties properties) {
+        Filter filter = CorsSettings.enabled(properties.cors()) ? CorsSettings.filter(properties.cors())
+                : (request, response, chain) -> chain.doFilter(request, response);
+        FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(filter);
+        registration.setName("cors");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.addUrlPatterns("/git-annex/*");
+        registration.setEnabled(CorsSettings.enabled(properties.cors()));
+        return registration;
+    }
+
     @Bean
     FilterRegistrationBean<ApiRequestMetricsFilter> apiRequestMetricsFilter(AnnexgateMetrics metrics) {
         FilterRegistrationBean<ApiRequestMetricsFilter> registration = new FilterRegistrationBean<>(new ApiRequestMetricsFilter(metrics));
