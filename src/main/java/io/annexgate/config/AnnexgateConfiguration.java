@@ -27,6 +27,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -36,7 +37,9 @@ import org.springframework.context.annotation.Primary;
 @EnableConfigurationProperties(AnnexgateProperties.class)
 public class AnnexgateConfiguration {
 
+    /** The JVM's clock, unless the context has another (a test's, one shared by replicas). */
     @Bean
+    @ConditionalOnMissingBean
     MonotonicClock monotonicClock() {
         return new SystemMonotonicClock();
     }

@@ -15,6 +15,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -24,7 +25,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * lockcontent, and keeplocked: a long poll that holds the lock while the client's request body
- * stays open, on a virtual thread, until the client sends {@code {"unlock":true}}.
+ * stays open, on a virtual thread, until the client sends {@code {"unlock":true}}. When the lock
+ * stops being this request's to keep first (a proxied remote's lock went with its connection, a
+ * retry of the keeplocked took it over, shutdown), the answer {@code {"locked":false}} goes out at
+ * once, before the body ends.
  */
 @RestController
 class LockController {
@@ -68,18 +72,44 @@ class LockController {
         params.clientUuid(false);
         params.bypass();
         AnnexTarget target = gate.admit(uuid, Endpoint.KEEPLOCKED, request);
-        allowLongIdle(request);
+        long idleBefore = allowIdle(request, KEEPLOCKED_IDLE.toMillis());
         Optional<KeptLock> kept = target.keepLocked(lockId);
-        boolean unlocked = awaitUnlock(request);
-        kept.ifPresent(lock -> {
+        if (kept.isEmpty()) {
+            awaitUnlock(request);
+            ApiExchange.outcome(request, "unknown_lock");
+            ApiResponses.json(response, JsonShapes.notLocked());
+            return;
+        }
+        KeptLock lock = kept.get();
+        CompletableFuture<Boolean> body = new CompletableFuture<>();
+        Thread.ofVirtual().name("keeplocked-body").start(() -> {
+            try {
+                body.complete(awaitUnlock(request));
+            } finally {
+                body.complete(false);
+            }
+        });
+        CompletableFuture<Void> ended = lock.ended().toCompletableFuture();
+        CompletableFuture.anyOf(body, ended).join();
+        if (body.isDone()) {
+            boolean unlocked = body.join();
             if (unlocked) {
                 lock.unlock();
             } else {
                 lock.abandon();
             }
-        });
-        ApiExchange.outcome(request, kept.isEmpty() ? "unknown_lock" : unlocked ? "unlocked" : "abandoned");
+            ApiExchange.outcome(request, unlocked ? "unlocked" : "abandoned");
+            ApiResponses.json(response, JsonShapes.notLocked());
+            return;
+        }
+        // the lock is no longer this request's to keep (gone underneath, or a retry took it over):
+        // say so now, while the client may still be sending, and close the connection after it
+        ApiExchange.outcome(request, "ended");
+        response.setHeader("Connection", "close");
         ApiResponses.json(response, JsonShapes.notLocked());
+        response.flushBuffer();
+        allowIdle(request, idleBefore);
+        body.join();
     }
 
     /** Reads newline-framed {@code {"unlock":bool}} objects until an unlock, the end of the body, or an error. */
@@ -105,10 +135,15 @@ class LockController {
         }
     }
 
-    private static void allowLongIdle(HttpServletRequest request) {
+    /** Sets the connection's idle timeout, answering the one it had. */
+    private static long allowIdle(HttpServletRequest request, long millis) {
         ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(request);
-        if (jetty != null) {
-            jetty.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(KEEPLOCKED_IDLE.toMillis());
+        if (jetty == null) {
+            return millis;
         }
+        var endPoint = jetty.getConnectionMetaData().getConnection().getEndPoint();
+        long before = endPoint.getIdleTimeout();
+        endPoint.setIdleTimeout(millis);
+        return before;
     }
 }
