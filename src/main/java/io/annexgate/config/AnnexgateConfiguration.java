@@ -44,7 +44,9 @@ public class AnnexgateConfiguration {
         return new SystemMonotonicClock();
     }
 
+    /** The system's clock, unless the context has another (a test's). */
     @Bean
+    @ConditionalOnMissingBean
     Clock wallClock() {
         return Clock.systemUTC();
     }
