@@ -29,6 +29,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -38,12 +39,16 @@ import org.springframework.context.annotation.Primary;
 @EnableConfigurationProperties(AnnexgateProperties.class)
 public class AnnexgateConfiguration {
 
+    /** The JVM's clock, unless the context has another (a test's, one shared by replicas). */
     @Bean
+    @ConditionalOnMissingBean
     MonotonicClock monotonicClock() {
         return new SystemMonotonicClock();
     }
 
+    /** The system's clock, unless the context has another (a test's). */
     @Bean
+    @ConditionalOnMissingBean
     Clock wallClock() {
         return Clock.systemUTC();
     }

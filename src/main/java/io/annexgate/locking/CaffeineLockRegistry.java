@@ -7,6 +7,8 @@ import com.github.benmanes.caffeine.cache.Scheduler;
 import io.annexgate.protocol.LockId;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The lock registry in memory. Caffeine expires a lock {@link #RETENTION} after it was taken unless
  * a keeplocked request keeps it; when the keeping ends without an unlock the original deadline
- * applies again, so a dropped connection cannot shorten the promised retention.
+ * applies again, so a dropped connection cannot shorten the promised retention. A lock is kept by
+ * one keeplocked at a time, the latest: a retry takes it over from a request whose connection is
+ * dead but not yet noticed, and that request's end then changes nothing.
  */
 public final class CaffeineLockRegistry implements LockRegistry {
 
@@ -26,11 +30,11 @@ public final class CaffeineLockRegistry implements LockRegistry {
     private final AtomicInteger held = new AtomicInteger();
     private final Cache<LockId, Entry> locks;
 
-    /** A registered lock. */
+    /** A registered lock; {@code keeper} changes only inside the map's atomic operations. */
     private static final class Entry {
         final Releasable lock;
         final long lockedAtNanos;
-        volatile boolean kept;
+        volatile Keeper keeper;
         volatile boolean dropRetention = true;
 
         Entry(Releasable lock, long lockedAtNanos) {
@@ -62,7 +66,7 @@ public final class CaffeineLockRegistry implements LockRegistry {
 
                     @Override
                     public long expireAfterUpdate(LockId id, Entry e, long now, long current) {
-                        return e.kept ? Long.MAX_VALUE : remaining(e, now);
+                        return e.keeper != null ? Long.MAX_VALUE : remaining(e, now);
                     }
 
                     @Override
@@ -79,6 +83,10 @@ public final class CaffeineLockRegistry implements LockRegistry {
                         e.lock.release(e.dropRetention);
                     } catch (RuntimeException ex) {
                         log.warn("releasing lock {} failed: {}", id.value(), ex.toString());
+                    }
+                    Keeper keeper = e.keeper;
+                    if (keeper != null) {
+                        keeper.ended.complete(null);
                     }
                 })
                 .build();
@@ -104,28 +112,65 @@ public final class CaffeineLockRegistry implements LockRegistry {
 
     @Override
     public Optional<KeptLock> keep(LockId id) {
+        Keeper keeper = new Keeper(id);
+        Keeper[] previous = new Keeper[1];
         Entry entry = locks.asMap().computeIfPresent(id, (k, e) -> {
-            e.kept = true;
+            previous[0] = e.keeper;
+            e.keeper = keeper;
             return e;
         });
         if (entry == null) {
             return Optional.empty();
         }
-        return Optional.of(new KeptLock() {
-            @Override
-            public void unlock() {
-                locks.asMap().remove(id);
-            }
+        if (previous[0] != null) {
+            log.info("lock {} taken over by a new keeplocked", id.value());
+            previous[0].ended.complete(null);
+        }
+        return Optional.of(keeper);
+    }
 
-            @Override
-            public void abandon() {
-                locks.asMap().computeIfPresent(id, (k, e) -> {
-                    e.kept = false;
+    @Override
+    public void lost(LockId id) {
+        if (locks.asMap().remove(id) != null) {
+            log.info("lock {} is gone underneath", id.value());
+        }
+    }
+
+    /** One keeplocked request's keeping of a lock; it acts on the lock only while it is the entry's keeper. */
+    private final class Keeper implements KeptLock {
+        private final LockId id;
+        private final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+        Keeper(LockId id) {
+            this.id = id;
+        }
+
+        @Override
+        public void unlock() {
+            locks.asMap().computeIfPresent(id, (k, e) -> {
+                if (e.keeper != this) {
                     return e;
-                });
-                locks.cleanUp();
-            }
-        });
+                }
+                e.keeper = null;
+                return null;
+            });
+        }
+
+        @Override
+        public void abandon() {
+            locks.asMap().computeIfPresent(id, (k, e) -> {
+                if (e.keeper == this) {
+                    e.keeper = null;
+                }
+                return e;
+            });
+            locks.cleanUp();
+        }
+
+        @Override
+        public CompletionStage<Void> ended() {
+            return ended;
+        }
     }
 
     @Override

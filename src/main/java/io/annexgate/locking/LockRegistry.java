@@ -3,6 +3,7 @@ package io.annexgate.locking;
 import io.annexgate.protocol.LockId;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Content locks handed out by lockcontent, by lock id, until keeplocked lets go of them or their
@@ -21,11 +22,20 @@ public interface LockRegistry {
     Optional<LockId> register(Releasable lock);
 
     /**
-     * Marks a lock as kept by a keeplocked request (no expiry while kept).
+     * Marks a lock as kept by a keeplocked request (no expiry while kept). A later keep of the same
+     * id (a client's retry after its connection dropped) takes the lock over: the earlier keeping
+     * {@linkplain KeptLock#ended() ends} and its unlock or abandon no longer touch the lock.
      *
      * @return a handle to end the keeping; empty when the id is unknown or already expired
      */
     Optional<KeptLock> keep(LockId id);
+
+    /**
+     * The lock under {@code id} is gone underneath (the remote holding it went away): it leaves the
+     * registry at once, released as at expiry, and its keeping ends. Nothing happens for an id no
+     * longer registered.
+     */
+    void lost(LockId id);
 
     int held();
 
@@ -43,10 +53,19 @@ public interface LockRegistry {
 
     /** A lock being kept by a keeplocked request. */
     interface KeptLock {
-        /** The client asked to unlock: release now. */
+        /** The client asked to unlock: release now (nothing, once {@link #ended()}). */
         void unlock();
 
-        /** The keeplocked request ended without an unlock: keep the lock until its retention runs out. */
+        /**
+         * The keeplocked request ended without an unlock: keep the lock until its retention runs out
+         * (nothing, once {@link #ended()}).
+         */
         void abandon();
+
+        /**
+         * Completes when this keeping ends other than by its own unlock or abandon: the lock is no
+         * longer held (lost, or released at shutdown), or another keeplocked took it over.
+         */
+        CompletionStage<Void> ended();
     }
 }

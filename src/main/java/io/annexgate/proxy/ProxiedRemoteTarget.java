@@ -157,7 +157,11 @@ public final class ProxiedRemoteTarget implements AnnexTarget {
         }
     }
 
-    /** LOCKCONTENT; a lock held keeps its connection, out of the pool, until it is released. */
+    /**
+     * LOCKCONTENT; a lock held keeps its connection, out of the pool, until it is released. The
+     * lock is only as good as that connection: when it ends, the lock leaves the registry (and its
+     * keeplocked ends) at once.
+     */
     @Override
     public LockOutcome lockContent(Key key) {
         LockRegistry registry = remotes.lockRegistry(remote.uuid());
@@ -182,6 +186,11 @@ public final class ProxiedRemoteTarget implements AnnexTarget {
             release(lock, lease);
             return new LockOutcome.NotLocked("lockedfiles limit");
         }
+        lock.lost().thenRun(() -> {
+            log.info("lock on {} at remote {} is gone: the connection holding it ended", key.serialize(),
+                    remote.name());
+            registry.lost(id.get());
+        });
         return new LockOutcome.Locked(id.get());
     }
 

@@ -6,13 +6,16 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * git-annex's {@code annex/othertmp/}: whoever uses it holds a shared lock on
  * {@code annex/othertmp.lck}, and git-annex empties the directory whenever it can take that lock
  * exclusively. Our threads share one such lock per repository, held while any of them is inside.
+ * While git-annex holds the lock exclusively, the first of our threads waits for it on that
+ * repository's own gate: users of other repositories go on, and a waiting virtual thread parks
+ * instead of holding a monitor.
  */
 public final class OtherTmp {
 
@@ -22,7 +25,8 @@ public final class OtherTmp {
         T in(Path otherTmpDir) throws IOException;
     }
 
-    private static final Map<Path, Held> HELD = new HashMap<>();
+    /** One gate per lock file, there while some thread uses or waits for it. */
+    private static final ConcurrentHashMap<Path, Gate> GATES = new ConcurrentHashMap<>();
 
     private OtherTmp() {
     }
@@ -30,58 +34,79 @@ public final class OtherTmp {
     /** Runs {@code use} with othertmp created and git-annex kept from emptying it meanwhile. */
     public static <T> T using(AnnexRepository repository, Use<T> use) throws IOException {
         Path lockFile = repository.annexDir().resolve("othertmp.lck").toAbsolutePath();
-        acquire(lockFile);
+        Gate gate = enter(lockFile);
         try {
             Path dir = repository.otherTmpDir();
             Files.createDirectories(dir);
             return use.in(dir);
         } finally {
-            release(lockFile);
+            leave(lockFile, gate);
         }
     }
 
-    /** One shared fcntl lock and how many of our threads rely on it. */
-    private static final class Held {
-        private final FileChannel channel;
-        private final FileLock lock;
+    /**
+     * The shared fcntl lock on one lock file and how many of our threads rely on it; {@code lock}
+     * guards the rest, {@code refs} (changed only inside {@link ConcurrentHashMap#compute}) counts
+     * the threads that hold or want the gate, so it leaves the map with the last of them.
+     */
+    private static final class Gate {
+        private final ReentrantLock lock = new ReentrantLock();
+        private int refs;
+        private FileChannel channel;
+        private FileLock fileLock;
         private int users;
-
-        Held(FileChannel channel, FileLock lock) {
-            this.channel = channel;
-            this.lock = lock;
-        }
     }
 
-    private static void acquire(Path lockFile) throws IOException {
-        synchronized (HELD) {
-            Held held = HELD.get(lockFile);
-            if (held == null) {
+    private static Gate enter(Path lockFile) throws IOException {
+        Gate gate = GATES.compute(lockFile, (path, existing) -> {
+            Gate g = existing == null ? new Gate() : existing;
+            g.refs++;
+            return g;
+        });
+        gate.lock.lock();
+        try {
+            if (gate.users == 0) {
                 Files.createDirectories(lockFile.getParent());
                 FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
                 try {
-                    held = new Held(channel, channel.lock(0, Long.MAX_VALUE, true));
+                    gate.fileLock = channel.lock(0, Long.MAX_VALUE, true);
                 } catch (IOException | RuntimeException e) {
                     channel.close();
                     throw e;
                 }
-                HELD.put(lockFile, held);
+                gate.channel = channel;
             }
-            held.users++;
+            gate.users++;
+            return gate;
+        } catch (IOException | RuntimeException e) {
+            unref(lockFile);
+            throw e;
+        } finally {
+            gate.lock.unlock();
         }
     }
 
-    private static void release(Path lockFile) throws IOException {
-        synchronized (HELD) {
-            Held held = HELD.get(lockFile);
-            if (held != null && --held.users == 0) {
-                HELD.remove(lockFile);
+    private static void leave(Path lockFile, Gate gate) throws IOException {
+        gate.lock.lock();
+        try {
+            if (--gate.users == 0) {
+                FileChannel channel = gate.channel;
+                gate.channel = null;
                 try {
-                    held.lock.release();
+                    gate.fileLock.release();
                 } finally {
-                    held.channel.close();
+                    gate.fileLock = null;
+                    channel.close();
                 }
             }
+        } finally {
+            gate.lock.unlock();
+            unref(lockFile);
         }
+    }
+
+    private static void unref(Path lockFile) {
+        GATES.computeIfPresent(lockFile, (path, g) -> --g.refs == 0 ? null : g);
     }
 }

@@ -3,6 +3,7 @@ package io.annexgate.web;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
@@ -17,28 +18,37 @@ final class KeeplockedPolls {
     private final Set<CompletableFuture<UnlockRequests.Ending>> waiting = ConcurrentHashMap.newKeySet();
     private volatile boolean ending;
 
+    /** How a poll ended, and the reading of its body, which may go on after an early answer. */
+    record Poll(UnlockRequests.Ending ending, CompletableFuture<UnlockRequests.Ending> body) { }
+
     /**
-     * Waits until {@code readBody} (which reads the request body) says how it ended, or until the
-     * server stops ({@link UnlockRequests.Ending.ServerStopping}). It runs on a virtual thread of its
-     * own, which may go on reading after a poll that ended by shutdown has been answered; the
-     * response then closes the connection, which ends that read.
+     * Waits until {@code readBody} (which reads the request body) says how it ended, until
+     * {@code lockEnded} completes (the lock stopped being this request's to keep:
+     * {@link UnlockRequests.Ending.LockEnded}), or until the server stops
+     * ({@link UnlockRequests.Ending.ServerStopping}). The body is read on a virtual thread of its
+     * own, which may go on reading after a poll that ended early has been answered; the response
+     * then closes the connection, which ends that read.
      */
-    UnlockRequests.Ending await(Supplier<UnlockRequests.Ending> readBody) {
+    Poll await(Supplier<UnlockRequests.Ending> readBody, CompletionStage<?> lockEnded) {
         CompletableFuture<UnlockRequests.Ending> poll = new CompletableFuture<>();
+        CompletableFuture<UnlockRequests.Ending> body = new CompletableFuture<>();
         waiting.add(poll);
         try {
             if (ending) {
-                return new UnlockRequests.Ending.ServerStopping();
+                body.complete(new UnlockRequests.Ending.ServerStopping());
+                return new Poll(new UnlockRequests.Ending.ServerStopping(), body);
             }
             Thread.ofVirtual().name("keeplocked-body").start(() -> {
                 UnlockRequests.Ending read = new UnlockRequests.Ending.Ended();
                 try {
                     read = readBody.get();
                 } finally {
+                    body.complete(read);
                     poll.complete(read);
                 }
             });
-            return poll.join();
+            lockEnded.thenRun(() -> poll.complete(new UnlockRequests.Ending.LockEnded()));
+            return new Poll(poll.join(), body);
         } finally {
             waiting.remove(poll);
         }

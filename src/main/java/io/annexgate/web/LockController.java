@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -22,11 +24,13 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * lockcontent, and keeplocked: a long poll that holds the lock while the client's request body
- * stays open, on a virtual thread, until the client sends {@code {"unlock":true}} or the server
- * stops. A body line longer than {@code annexgate.keeplocked.max-line} is refused with 413 and the
- * lock released. A poll ended by the server's stop is answered at once, as any other; its lock stays
- * held until the stop ends and is then let go without its retention time, which stays on disk and
- * keeps protecting the content.
+ * stays open, on a virtual thread, until the client sends {@code {"unlock":true}}. When the lock
+ * stops being this request's to keep first (a proxied remote's lock went with its connection, a
+ * retry of the keeplocked took it over) or the server stops, the answer {@code {"locked":false}} goes
+ * out at once, before the body ends. A body line longer than {@code annexgate.keeplocked.max-line}
+ * is refused with 413 and the lock released. A lock whose poll the server's stop ended stays held
+ * until the stop ends and is then let go without its retention time, which stays on disk and keeps
+ * protecting the content.
  */
 @RestController
 class LockController {
@@ -76,10 +80,12 @@ class LockController {
         params.clientUuid(false);
         params.bypass();
         AnnexTarget target = gate.admit(uuid, Endpoint.KEEPLOCKED, request);
-        allowLongIdle(request);
+        long idleBefore = allowIdle(request, KEEPLOCKED_IDLE.toMillis());
         Optional<KeptLock> kept = target.keepLocked(lockId);
         InputStream body = request.getInputStream();
-        switch (polls.await(() -> UnlockRequests.read(body, maxLine))) {
+        CompletionStage<Void> lockEnded = kept.map(KeptLock::ended).orElse(new CompletableFuture<>());
+        KeeplockedPolls.Poll poll = polls.await(() -> UnlockRequests.read(body, maxLine), lockEnded);
+        switch (poll.ending()) {
             case UnlockRequests.Ending.Unlock u -> {
                 kept.ifPresent(KeptLock::unlock);
                 ApiExchange.outcome(request, kept.isEmpty() ? "unknown_lock" : "unlocked");
@@ -105,13 +111,29 @@ class LockController {
                 response.setHeader("Connection", "close");
                 ApiResponses.json(response, JsonShapes.notLocked());
             }
+            case UnlockRequests.Ending.LockEnded ended -> {
+                // the lock is no longer this request's to keep (gone underneath, or a retry took it
+                // over): say so now, while the client may still be sending, and close the connection
+                // once its body ends
+                ApiExchange.outcome(request, "ended");
+                response.setHeader("Connection", "close");
+                ApiResponses.json(response, JsonShapes.notLocked());
+                response.flushBuffer();
+                allowIdle(request, idleBefore);
+                poll.body().join();
+            }
         }
     }
 
-    private static void allowLongIdle(HttpServletRequest request) {
+    /** Sets the connection's idle timeout, answering the one it had. */
+    private static long allowIdle(HttpServletRequest request, long millis) {
         ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(request);
-        if (jetty != null) {
-            jetty.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(KEEPLOCKED_IDLE.toMillis());
+        if (jetty == null) {
+            return millis;
         }
+        var endPoint = jetty.getConnectionMetaData().getConnection().getEndPoint();
+        long before = endPoint.getIdleTimeout();
+        endPoint.setIdleTimeout(millis);
+        return before;
     }
 }

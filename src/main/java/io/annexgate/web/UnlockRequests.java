@@ -27,6 +27,12 @@ final class UnlockRequests {
 
         /** The server is stopping and answered the poll before its body ended ({@link KeeplockedPolls}). */
         record ServerStopping() implements Ending { }
+
+        /**
+         * The lock stopped being this poll's to keep before its body ended: a proxied remote's lock
+         * went with its connection, or a retry of the keeplocked took it over.
+         */
+        record LockEnded() implements Ending { }
     }
 
     private static final int READ_SIZE = 8 * 1024;

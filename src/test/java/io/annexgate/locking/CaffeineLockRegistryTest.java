@@ -98,4 +98,56 @@ class CaffeineLockRegistryTest {
         assertThat(released).containsExactlyInAnyOrder("a:kept", "b:kept");
         assertThat(registry.held()).isZero();
     }
+
+    @Test
+    void aSecondKeepTakesTheLockOverAndTheFirstKeepsEndChangesNothing() {
+        LockId id = lock("a");
+        LockRegistry.KeptLock first = registry.keep(id).orElseThrow();
+        LockRegistry.KeptLock retry = registry.keep(id).orElseThrow();
+        first.abandon();
+        first.unlock();
+        clock.advance(Duration.ofMinutes(30));
+        registry.cleanUp();
+        assertThat(released).as("kept by the retry past its retention").isEmpty();
+        assertThat(registry.held()).isEqualTo(1);
+
+        retry.unlock();
+        assertThat(released).containsExactly("a:dropped");
+        assertThat(registry.held()).isZero();
+    }
+
+    @Test
+    void aKeepingTakenOverEndsAtOnce() {
+        LockId id = lock("a");
+        LockRegistry.KeptLock first = registry.keep(id).orElseThrow();
+        assertThat(first.ended().toCompletableFuture()).isNotDone();
+        LockRegistry.KeptLock retry = registry.keep(id).orElseThrow();
+        assertThat(first.ended().toCompletableFuture()).isDone();
+        assertThat(retry.ended().toCompletableFuture()).isNotDone();
+        retry.unlock();
+        assertThat(retry.ended().toCompletableFuture()).as("ended by its own unlock").isNotDone();
+    }
+
+    @Test
+    void aLostLockIsReleasedAndItsKeepingEnds() {
+        LockId id = lock("a");
+        LockId other = lock("b");
+        LockRegistry.KeptLock kept = registry.keep(id).orElseThrow();
+        registry.lost(id);
+        assertThat(released).containsExactly("a:dropped");
+        assertThat(registry.held()).isEqualTo(1);
+        assertThat(kept.ended().toCompletableFuture()).isDone();
+        kept.unlock();
+        registry.lost(id);
+        assertThat(released).containsExactly("a:dropped");
+        assertThat(registry.keep(id)).isEmpty();
+        assertThat(registry.keep(other)).isPresent();
+    }
+
+    @Test
+    void shutdownEndsEveryKeeping() {
+        LockRegistry.KeptLock kept = registry.keep(lock("a")).orElseThrow();
+        registry.shutdown();
+        assertThat(kept.ended().toCompletableFuture()).isDone();
+    }
 }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A monotonic clock that moves only when a test says so. */
-final class FakeMonotonicClock implements MonotonicClock {
+public final class FakeMonotonicClock implements MonotonicClock {
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
 
@@ -18,7 +18,7 @@ final class FakeMonotonicClock implements MonotonicClock {
         return nanos.get();
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         nanos.addAndGet(d.toNanos());
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.AnnexgateServer;
+import io.annexgate.testing.KeepLockedPoll;
 import io.annexgate.testing.Keys;
+import io.annexgate.testing.ProcLocks;
 import io.annexgate.testing.ProxiedRoundTrip;
 import io.annexgate.testing.RawApi;
 import java.io.InputStream;
@@ -13,6 +15,7 @@ import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -141,6 +144,36 @@ class ProxiedRemoteTest {
         assertThat(kept.get().statusCode()).isEqualTo(200);
         assertThat(api.post("v4", "remove", "key", key, "clientuuid", RawApi.CLIENT).text())
                 .contains("\"removed\":true");
+    }
+
+    @Test
+    void aLockWhoseRemoteProcessDiesEndsItsKeeplockedAndIsNoLongerHeld() throws Exception {
+        byte[] content = bytes(10_000, 5);
+        String key = Keys.sha256e(content, ".bin");
+        assertThat(api.put("v4", key, content, content.length).text()).contains("\"stored\":true");
+        String lockId = api.lockContent(key);
+        String r = "remote=\"" + r2.uuid() + "\"";
+        try (KeepLockedPoll poll = KeepLockedPoll.start(server, api, lockId)) {
+            assertThat(AnnexgateServer.sum(server.prometheus(), "annexgate_proxy_locks_held{", r)).isEqualTo(1);
+            // the git-annex-shell holding r2's content lock for us
+            Path lockFile = r2.dir().resolve(r2.annex("contentlocation", key).strip() + ".lck");
+            ProcessHandle holder = ProcLocks.on(lockFile).stream()
+                    .filter(e -> !e.waiting())
+                    .map(e -> ProcessHandle.of(e.pid()).orElseThrow())
+                    .filter(p -> ProcessHandle.current().descendants().anyMatch(p::equals))
+                    .findFirst().orElseThrow();
+            assertThat(holder.info().commandLine().orElse("")).contains("p2pstdio");
+            holder.destroyForcibly();
+
+            assertThat(poll.answer().get(30, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200")
+                    .endsWith("{\"locked\":false}");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                    AnnexgateServer.sum(server.prometheus(), "annexgate_proxy_locks_held{", r) == 0);
+        }
+        // r2 keeps the retention its lock wrote, as after any lost lock, so the content stays
+        assertThat(api.post("v4", "remove", "key", key, "clientuuid", RawApi.CLIENT).text())
+                .contains("\"removed\":false");
+        assertThat(r2.hasContent(key)).isTrue();
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.annexgate.service.Upload;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -44,6 +45,7 @@ public final class HttpRemoteTarget implements AnnexTarget {
     private final LockRegistry locks;
     private final ApiVersion version;
     private final Set<AnnexUuid> bypass;
+    private final Duration keepAlive;
 
     /**
      * @param locationLog the served repository's location log
@@ -51,11 +53,18 @@ public final class HttpRemoteTarget implements AnnexTarget {
      */
     public HttpRemoteTarget(P2pHttpRemote remote, LocationLog locationLog, LockRegistry locks, ApiVersion version,
             Set<AnnexUuid> bypass) {
+        this(remote, locationLog, locks, version, bypass, RemoteLock.KEEPALIVE);
+    }
+
+    /** As the public constructor, with the long polls keeping remote locks saying they are there every {@code keepAlive}. */
+    HttpRemoteTarget(P2pHttpRemote remote, LocationLog locationLog, LockRegistry locks, ApiVersion version,
+            Set<AnnexUuid> bypass, Duration keepAlive) {
         this.remote = remote;
         this.locationLog = locationLog;
         this.locks = locks;
         this.version = version;
         this.bypass = Set.copyOf(bypass);
+        this.keepAlive = keepAlive;
     }
 
     @Override
@@ -65,7 +74,7 @@ public final class HttpRemoteTarget implements AnnexTarget {
 
     @Override
     public AnnexTarget forRequest(ApiVersion requested, Set<AnnexUuid> requestBypass) {
-        return new HttpRemoteTarget(remote, locationLog, locks, requested, requestBypass);
+        return new HttpRemoteTarget(remote, locationLog, locks, requested, requestBypass, keepAlive);
     }
 
     private String key(Key key) {
@@ -183,7 +192,10 @@ public final class HttpRemoteTarget implements AnnexTarget {
         return timestamp.asLong();
     }
 
-    /** lockcontent there; a lock it grants is kept there until the registry here releases ours. */
+    /**
+     * lockcontent there; a lock it grants is kept there until the registry here releases ours, or
+     * leaves the registry at once when the remote stops keeping it.
+     */
     @Override
     public LockOutcome lockContent(Key key) throws IOException {
         if (locks.held() >= locks.limit()) {
@@ -199,12 +211,13 @@ public final class HttpRemoteTarget implements AnnexTarget {
         } catch (InvalidValueException e) {
             throw new ProxyUnavailable("remote " + remote.name() + " answered lockcontent without a lock id");
         }
-        RemoteLock held = RemoteLock.keep(remote, version, bypass, key, remoteLockId);
+        RemoteLock held = RemoteLock.keep(remote, version, bypass, key, remoteLockId, keepAlive);
         Optional<LockId> id = locks.register(held::release);
         if (id.isEmpty()) {
             held.release(true);
             return new LockOutcome.NotLocked("lockedfiles limit");
         }
+        held.lost().thenRun(() -> locks.lost(id.get()));
         return new LockOutcome.Locked(id.get());
     }
 

@@ -34,12 +34,16 @@ import io.annexgate.service.RemoveOutcome;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -168,7 +172,10 @@ public final class P2PConnection implements ReusableConnection {
 
     /**
      * LOCKCONTENT: the lock while the remote holds it (until {@link HeldLock#unlock()}), or empty
-     * when it could not lock. No other request may be made while a lock is held.
+     * when it could not lock. No other request may be made while a lock is held. The remote holds
+     * the lock only as long as this connection lives, so the connection is watched meanwhile: if it
+     * ends (the remote process died, the network went), or the remote says anything unasked, the
+     * connection breaks and the lock is {@linkplain HeldLock#lost() lost}.
      */
     public Optional<HeldLock> lockContent(Key key) throws IOException {
         ready();
@@ -177,7 +184,9 @@ public final class P2PConnection implements ReusableConnection {
             return switch (answer()) {
                 case Success s -> {
                     state = State.LOCKED;
-                    yield Optional.of(new HeldLock(key));
+                    HeldLock lock = new HeldLock(key);
+                    Thread.ofVirtual().name("p2p-lock-" + channel.description()).start(lock::watch);
+                    yield Optional.of(lock);
                 }
                 case Failure f -> Optional.empty();
                 case ErrorMessage(String m) -> throw new P2PRemoteException(m);
@@ -470,9 +479,19 @@ public final class P2PConnection implements ReusableConnection {
         return new P2PProtocolException("expected " + expected + " but got " + got.toLine());
     }
 
-    /** A lock the remote holds until {@link #unlock()}; closing unlocks. */
+    /**
+     * A lock the remote holds until {@link #unlock()}; closing unlocks. While it is held a virtual
+     * thread waits on the wire: the remote says nothing then, so whatever comes (the end of the
+     * connection, above all) means the lock is gone. Unlocking sends UNLOCKCONTENT and, to take the
+     * wire back from that thread, a CHECKPRESENT whose answer it reads; then the connection is ready
+     * for the next request.
+     */
     public final class HeldLock implements AutoCloseable {
         private final Key key;
+        private final CompletableFuture<Void> lost = new CompletableFuture<>();
+        /** What the watching thread read: the answer to the CHECKPRESENT after UNLOCKCONTENT, or why it could not. */
+        private final CompletableFuture<P2PMessage> watched = new CompletableFuture<>();
+        private volatile boolean unlocking;
         private boolean released;
 
         private HeldLock(Key key) {
@@ -483,21 +502,57 @@ public final class P2PConnection implements ReusableConnection {
             return key;
         }
 
-        /** UNLOCKCONTENT (no answer); the connection is ready for the next request. */
-        public synchronized void unlock() throws IOException {
-            if (released) {
-                return;
+        /** Completes when the lock went away without {@link #unlock()}: the connection holding it ended or broke. */
+        public CompletionStage<Void> lost() {
+            return lost;
+        }
+
+        private void watch() {
+            try {
+                watched.complete(wire.receive());
+            } catch (IOException | RuntimeException e) {
+                watched.completeExceptionally(e);
             }
-            released = true;
-            if (state != State.LOCKED) {
+            if (!unlocking) {
+                markBroken();
+                lost.complete(null);
+            }
+        }
+
+        /** UNLOCKCONTENT (no answer); the connection is ready for the next request. */
+        public void unlock() throws IOException {
+            synchronized (this) {
+                if (released) {
+                    return;
+                }
+                released = true;
+            }
+            unlocking = true;
+            if (state != State.LOCKED || watched.isDone()) {
+                markBroken();
                 throw new BrokenConnectionException("the connection holding the lock on " + key + " is broken");
             }
+            P2PMessage answer;
+            arm();
             try {
-                wire.send(new UnlockContent());
-                state = State.READY;
+                wire.write(new UnlockContent());
+                wire.send(new CheckPresent(key));
+                answer = watched.get();
+            } catch (ExecutionException e) {
+                throw failed(e.getCause() instanceof Exception cause ? cause : e);
             } catch (IOException e) {
+                throw failed(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 markBroken();
-                throw e;
+                throw new InterruptedIOException("interrupted unlocking " + key);
+            } finally {
+                disarm();
+            }
+            switch (answer) {
+                case Success s -> state = State.READY;
+                case Failure f -> state = State.READY;
+                case P2PMessage m -> throw failed(unexpected(m, "SUCCESS or FAILURE after UNLOCKCONTENT"));
             }
         }
 

@@ -30,12 +30,14 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -94,11 +96,15 @@ class HttpRemoteTargetTest {
         seen.clear();
     }
 
-    private HttpRemoteTarget target(ApiVersion version, String userInfo) {
+    private static P2pHttpRemote remote(String userInfo) {
         P2pHttpUrl url = P2pHttpUrl.parse("annex+http://" + userInfo + "127.0.0.1:" + server.getAddress().getPort()
                 + "/git-annex/").orElseThrow();
-        return (HttpRemoteTarget) new HttpRemoteTarget(new P2pHttpRemote(REMOTE, "r", url, RemoteCredentials.ofUrl(url), SELF, client), locationLog,
-                locks, ApiVersion.V0, Set.of()).forRequest(version, Set.of(GATEWAY));
+        return new P2pHttpRemote(REMOTE, "r", url, RemoteCredentials.ofUrl(url), SELF, client);
+    }
+
+    private HttpRemoteTarget target(ApiVersion version, String userInfo) {
+        return (HttpRemoteTarget) new HttpRemoteTarget(remote(userInfo), locationLog, locks, ApiVersion.V0, Set.of())
+                .forRequest(version, Set.of(GATEWAY));
     }
 
     private HttpRemoteTarget target(ApiVersion version) {
@@ -306,6 +312,38 @@ class HttpRemoteTargetTest {
         assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo("{\"unlock\":false}");
         locks.shutdown();
         assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo("<end>");
+    }
+
+    @Test
+    void aRemoteLockWhoseLongPollBreaksIsLostHere() throws Exception {
+        CountDownLatch kept = new CountDownLatch(1);
+        CountDownLatch breakIt = new CountDownLatch(1);
+        handler = exchange -> {
+            if (exchange.getRequestURI().getPath().endsWith("/lockcontent")) {
+                answer(exchange, 200, "{\"locked\":true,\"lockid\":\"remote-lock-2\"}");
+                return;
+            }
+            BufferedReader in = new BufferedReader(new InputStreamReader(exchange.getRequestBody(), StandardCharsets.UTF_8));
+            assertThat(in.readLine()).isEqualTo("{\"unlock\":false}");
+            kept.countDown();
+            try {
+                breakIt.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // the remote goes away without an answer: the connection closes under the long poll
+            exchange.close();
+        };
+        HttpRemoteTarget target = (HttpRemoteTarget) new HttpRemoteTarget(remote(""), locationLog, locks,
+                ApiVersion.V4, Set.of(), Duration.ofMillis(100)).forRequest(ApiVersion.V4, Set.of());
+        LockOutcome outcome = target.lockContent(KEY);
+        assertThat(kept.await(10, TimeUnit.SECONDS)).isTrue();
+        LockRegistry.KeptLock keeping = target.keepLocked(((LockOutcome.Locked) outcome).lockId()).orElseThrow();
+        assertThat(locks.held()).isEqualTo(1);
+
+        breakIt.countDown();
+        keeping.ended().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(locks.held()).isZero();
     }
 
     @Test

@@ -140,6 +140,8 @@ class P2PConnectionTest {
             assertThat(w.receive()).isEqualTo(new LockContent(KEY));
             w.send(new Success());
             assertThat(w.receive()).isEqualTo(new UnlockContent());
+            assertThat(w.receive()).isEqualTo(new CheckPresent(KEY));
+            w.send(new Success());
             assertThat(w.receive()).isEqualTo(new LockContent(KEY));
             w.send(new Failure());
         });
@@ -147,9 +149,38 @@ class P2PConnectionTest {
             P2PConnection.HeldLock lock = c.lockContent(KEY).orElseThrow();
             assertThatThrownBy(() -> c.checkPresent(KEY)).isInstanceOf(IllegalStateException.class);
             lock.unlock();
+            assertThat(lock.lost().toCompletableFuture()).isNotDone();
             assertThat(c.lockContent(KEY)).isEmpty();
         }
         peer.done().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aLockWhoseConnectionEndsIsLostAndTheConnectionBroken() throws Exception {
+        ScriptedPeer peer = remote(4, w -> {
+            assertThat(w.receive()).isEqualTo(new LockContent(KEY));
+            w.send(new Success());
+            w.closeQuietly();
+        });
+        P2PConnection c = open(peer, 4);
+        P2PConnection.HeldLock lock = c.lockContent(KEY).orElseThrow();
+        lock.lost().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(c.isBroken()).isTrue();
+        assertThatThrownBy(lock::unlock).isInstanceOf(BrokenConnectionException.class);
+    }
+
+    @Test
+    void aLockWhoseRemoteSpeaksUnaskedIsLost() throws Exception {
+        ScriptedPeer peer = remote(4, w -> {
+            assertThat(w.receive()).isEqualTo(new LockContent(KEY));
+            w.send(new Success());
+            w.send(new ErrorMessage("going away"));
+        });
+        try (P2PConnection c = open(peer, 4)) {
+            P2PConnection.HeldLock lock = c.lockContent(KEY).orElseThrow();
+            lock.lost().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(c.isBroken()).isTrue();
+        }
     }
 
     @Test

@@ -3,9 +3,9 @@ package io.annexgate.proxy.p2p;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,18 +18,23 @@ final class ScriptedPeer implements P2PChannel {
         void run(P2PWire remote) throws Exception;
     }
 
-    private final PipedInputStream fromPeer = new PipedInputStream(1 << 16);
-    private final PipedOutputStream toClient;
-    private final PipedInputStream fromClient = new PipedInputStream(1 << 16);
-    private final PipedOutputStream toPeer;
+    // operating-system pipes: unlike piped streams they do not mind which thread reads or writes
+    // (a held lock is watched by a thread of its own, which ends when the lock is released)
+    private final InputStream fromPeer;
+    private final OutputStream toClient;
+    private final InputStream fromClient;
+    private final OutputStream toPeer;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile boolean closed;
-    private final java.util.concurrent.CountDownLatch closedLatch = new java.util.concurrent.CountDownLatch(1);
 
     ScriptedPeer(Script script) {
         try {
-            toClient = new PipedOutputStream(fromPeer);
-            toPeer = new PipedOutputStream(fromClient);
+            Pipe peerToClient = Pipe.open();
+            Pipe clientToPeer = Pipe.open();
+            fromPeer = Channels.newInputStream(peerToClient.source());
+            toClient = Channels.newOutputStream(peerToClient.sink());
+            fromClient = Channels.newInputStream(clientToPeer.source());
+            toPeer = Channels.newOutputStream(clientToPeer.sink());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -39,12 +44,6 @@ final class ScriptedPeer implements P2PChannel {
                 done.complete(null);
             } catch (Throwable t) {
                 done.completeExceptionally(t);
-            }
-            // a piped stream fails once its writer thread ends: stay until the client closes
-            try {
-                closedLatch.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         });
     }
@@ -87,13 +86,12 @@ final class ScriptedPeer implements P2PChannel {
     @Override
     public void close() {
         closed = true;
-        closedLatch.countDown();
-        try {
-            toPeer.close();
-            fromPeer.close();
-            toClient.close();
-        } catch (IOException ignored) {
-            // test peer
+        for (AutoCloseable end : new AutoCloseable[] {toPeer, fromPeer, toClient}) {
+            try {
+                end.close();
+            } catch (Exception ignored) {
+                // test peer
+            }
         }
     }
 }
