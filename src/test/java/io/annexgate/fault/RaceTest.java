@@ -150,6 +150,46 @@ class RaceTest {
         }
     }
 
+    @Test
+    void removeBeforeRacingItsDeadlineEitherRemovesOrKeepsButNeverHalfway() throws Exception {
+        AnnexRepo served = AnnexRepo.init(tmp, "served");
+        byte[] content = bytes(16 * 1024, 9);
+        String key = Keys.sha256e(content, ".bin");
+        try (AnnexgateServer server = AnnexgateServer.serve(served.dir(), "--wideopen");
+                LocationLogReader log = new LocationLogReader(served)) {
+            RawApi api = new RawApi(server, served.uuid());
+            int removed = 0;
+            int tooLate = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                assertThat(api.put("v4", key, content, content.length).text()).contains("\"stored\":true");
+                long now = Long.parseLong(api.post("v4", "gettimestamp", "clientuuid", RawApi.CLIENT).text()
+                        .replaceAll("\\D", ""));
+                // a deadline at the edge of the server's clock: which side of it the remove lands on
+                // is the race; a remove-before with a lock racing it makes the window wider
+                List<RawApi.Response> answers = together(List.of(
+                        () -> api.post("v4", "remove-before", "key", key, "clientuuid", RawApi.CLIENT,
+                                "timestamp", now + 1),
+                        () -> api.post("v4", "lockcontent", "key", key, "clientuuid", RawApi.CLIENT)));
+                boolean gone = answers.get(0).text().contains("\"removed\":true");
+                boolean present = api.checkpresent(key).text().contains("\"present\":true");
+                assertThat(present).as("round %d: %s", round, answers.get(0).text()).isEqualTo(!gone);
+                assertThat(log.says(key)).as("round %d: the location log agrees", round).isEqualTo(present);
+                if (answers.get(1).text().contains("\"locked\":true")) {
+                    assertThat(gone).as("round %d: a locked object was removed", round).isFalse();
+                    String lockId = answers.get(1).text().replaceAll(".*\"lockid\":\"([^\"]+)\".*", "$1");
+                    api.keepLocked(lockId, () -> new java.io.ByteArrayInputStream("{\"unlock\":true}\n".getBytes()))
+                            .get();
+                }
+                if (gone) {
+                    removed++;
+                } else {
+                    tooLate++;
+                }
+            }
+            assertThat(removed + tooLate).isEqualTo(ROUNDS);
+        }
+    }
+
     private static List<Path> objectFiles(AnnexRepo repo) throws Exception {
         return regularFilesBelow(repo.dir().resolve(".git/annex/objects")).stream()
                 .filter(p -> !p.getFileName().toString().contains(".")
