@@ -438,8 +438,9 @@ class HelmChartTest {
         void prometheusRuleHasTheAlertsTheRunbookDescribes() {
             List<Map<String, Object>> rules = PrometheusRules.rules(chart.get("PrometheusRule", FULLNAME));
             assertThat(rules).extracting(r -> r.get("alert")).containsExactlyInAnyOrder(
-                    "AnnexgateDown", "AnnexgateHighErrorRate", "AnnexgateLocksNearLimit", "AnnexgateLocksRefused",
-                    "AnnexgateProxyConnectionFailures", "AnnexgateVerificationFailures", "AnnexgateJournalNotCommitted",
+                    "AnnexgateDown", "AnnexgateAbsent", "AnnexgateHighErrorRate", "AnnexgateLocksNearLimit",
+                    "AnnexgateLocksRefused", "AnnexgateProxyConnectionFailures", "AnnexgateVerificationFailures",
+                    "AnnexgateJournalNotCommitted", "AnnexgateRepositoriesLost", "AnnexgateDiskFillingUp",
                     "AnnexgateDiskNearlyFull", "AnnexgateDiskFull");
             assertThat(rules).allSatisfy(rule -> {
                 assertThat(map(rule, "labels")).containsKey("severity").containsEntry("team", "storage");
@@ -452,7 +453,12 @@ class HelmChartTest {
                 assertThat(Metrics.namesIn(expr)).isSubsetOf(Metrics.EXPORTED);
             });
             assertThat(PrometheusRules.expr(rules, "AnnexgateLocksNearLimit"))
-                    .contains("annexgate_locks_held").contains("annexgate_lockedfiles_limit").endsWith("> 0.9");
+                    .as("the limit is per repository: the fullest one's ratio, not held over the summed limits")
+                    .contains("annexgate_locks_held_max_ratio").doesNotContain("annexgate_lockedfiles_limit").endsWith("> 0.9");
+            assertThat(PrometheusRules.expr(rules, "AnnexgateAbsent")).startsWith("absent(up{");
+            assertThat(PrometheusRules.expr(rules, "AnnexgateRepositoriesLost"))
+                    .contains("annexgate_repositories_served").contains("== 0").contains("max_over_time(");
+            assertThat(PrometheusRules.expr(rules, "AnnexgateDiskFillingUp")).contains("predict_linear(annexgate_disk_free_bytes");
             assertThat(PrometheusRules.expr(rules, "AnnexgateHighErrorRate")).contains("status=~\"5..\"");
             assertThat(PrometheusRules.expr(rules, "AnnexgateProxyConnectionFailures")).contains("annexgate_proxy_connections_failed_total");
             assertThat(PrometheusRules.expr(rules, "AnnexgateVerificationFailures")).contains("annexgate_verification_failures_total");
