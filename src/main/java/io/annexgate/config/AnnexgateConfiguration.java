@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
@@ -37,6 +38,11 @@ import org.springframework.context.annotation.Primary;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AnnexgateProperties.class)
 public class AnnexgateConfiguration {
+
+    @Bean
+    TlsReload tlsReload(SslBundles sslBundles) {
+        return new TlsReload(sslBundles);
+    }
 
     @Bean
     MonotonicClock monotonicClock() {

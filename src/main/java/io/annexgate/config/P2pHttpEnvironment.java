@@ -16,7 +16,8 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Derives Spring's web server settings from {@code annexgate.*}: the API port and address, and
- * HTTPS from the PEM files p2phttp takes (a chain file is appended to the certificate).
+ * HTTPS from the PEM files p2phttp takes (a chain file is appended to the certificate), as an
+ * SSL bundle reloaded when the files change.
  */
 public class P2pHttpEnvironment implements EnvironmentPostProcessor {
 
@@ -46,8 +47,12 @@ public class P2pHttpEnvironment implements EnvironmentPostProcessor {
             TlsFiles.check(Path.of(cert), Path.of(key));
             List<String> chain = binder.bind("annexgate.tls.chainfiles", Bindable.listOf(String.class)).orElse(List.of());
             derived.put("server.ssl.enabled", "true");
-            derived.put("server.ssl.certificate", "file:" + certificateWithChain(cert, chain));
-            derived.put("server.ssl.certificate-private-key", "file:" + Path.of(key).toAbsolutePath());
+            // an SSL bundle whose files Spring Boot watches: a renewed certificate is served without a restart (TlsReload)
+            String bundle = "spring.ssl.bundle.pem." + TlsReload.BUNDLE + ".";
+            derived.put(bundle + "keystore.certificate", "file:" + certificateWithChain(cert, chain));
+            derived.put(bundle + "keystore.private-key", "file:" + Path.of(key).toAbsolutePath());
+            derived.put(bundle + "reload-on-update", "true");
+            derived.put("server.ssl.bundle", TlsReload.BUNDLE);
             // probes and metrics stay plain HTTP on the management port
             derived.put("management.server.ssl.enabled", "false");
         }
