@@ -1,9 +1,7 @@
 package io.annexgate.config;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +47,7 @@ public class P2pHttpEnvironment implements EnvironmentPostProcessor {
             derived.put("server.ssl.enabled", "true");
             // an SSL bundle whose files Spring Boot watches: a renewed certificate is served without a restart (TlsReload)
             String bundle = "spring.ssl.bundle.pem." + TlsReload.BUNDLE + ".";
-            derived.put(bundle + "keystore.certificate", "file:" + certificateWithChain(cert, chain));
+            derived.put(bundle + "keystore.certificate", "file:" + certificateWithChain(cert, chain, derived));
             derived.put(bundle + "keystore.private-key", "file:" + Path.of(key).toAbsolutePath());
             derived.put(bundle + "reload-on-update", "true");
             derived.put("server.ssl.bundle", TlsReload.BUNDLE);
@@ -59,20 +57,14 @@ public class P2pHttpEnvironment implements EnvironmentPostProcessor {
         environment.getPropertySources().addFirst(new MapPropertySource(SOURCE, derived));
     }
 
-    private static Path certificateWithChain(String cert, List<String> chain) {
+    private static Path certificateWithChain(String cert, List<String> chain, Map<String, Object> derived) {
         Path certificate = Path.of(cert).toAbsolutePath();
         if (chain.isEmpty()) {
             return certificate;
         }
         try {
-            List<String> parts = new ArrayList<>();
-            parts.add(Files.readString(certificate));
-            for (String c : chain) {
-                parts.add(Files.readString(Path.of(c)));
-            }
-            Path combined = Files.createTempFile("annexgate-certificate", ".pem");
-            combined.toFile().deleteOnExit();
-            Files.writeString(combined, String.join("\n", parts));
+            Path combined = ChainedCertificate.create(certificate, chain.stream().map(c -> Path.of(c).toAbsolutePath()).toList());
+            derived.put(ChainedCertificate.PROPERTY, combined.toString());
             return combined;
         } catch (IOException e) {
             throw new StartupFailure("cannot read the certificate files: " + e.getMessage(), e);
