@@ -10,6 +10,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -235,7 +237,29 @@ class HelmChartTest {
         void withoutPersistenceTheRepositoriesAreOnAnEmptyDir() {
             Chart ephemeral = Chart.render(null, "persistence.enabled", false);
             assertThat(map(ephemeral.statefulSet(), "spec")).doesNotContainKey("volumeClaimTemplates");
-            assertThat(volume(ephemeral.podSpec(), "data")).containsKey("emptyDir");
+            assertThat(map(volume(ephemeral.podSpec(), "data"), "emptyDir"))
+                    .as("an unbounded emptyDir fills the node's disk").containsEntry("sizeLimit", "10Gi");
+            Chart bigger = Chart.render(null, "persistence.enabled", false, "persistence.emptyDirSizeLimit", "200Gi");
+            assertThat(map(volume(bigger.podSpec(), "data"), "emptyDir")).containsEntry("sizeLimit", "200Gi");
+        }
+
+        @Test
+        void aChartBumpAloneDoesNotRestartThePod() {
+            assertThat(map(chart.statefulSet(), "metadata", "labels")).containsKey("helm.sh/chart");
+            assertThat(map(chart.statefulSet(), "spec", "template", "metadata", "labels"))
+                    .as("the pod template changes, and the pod restarts, only with what the pod runs")
+                    .doesNotContainKey("helm.sh/chart")
+                    .containsAllEntriesOf(map(chart.statefulSet(), "spec", "selector", "matchLabels"));
+        }
+
+        @Test
+        void theDefaultSshCommandIsInstalledInTheImage() throws Exception {
+            String ssh = chart.envValues().get("ANNEXGATE_PROXY_SSHCOMMAND");
+            Map<String, String> packageOf = Map.of("ssh", "openssh-client");
+            assertThat(packageOf).as("the Debian package of the default %s", ssh).containsKey(ssh);
+            String install = Files.readString(Path.of("Dockerfile")).replace("\\\n", " ")
+                    .lines().filter(l -> l.contains("apt-get install")).findFirst().orElseThrow();
+            assertThat(install.split("\\s+")).contains(packageOf.get(ssh));
         }
     }
 
@@ -473,6 +497,13 @@ class HelmChartTest {
             assertThat(map(cm, "metadata", "annotations")).containsEntry("grafana_folder", "Annexgate");
             String json = (String) map(cm, "data").get("annexgate.json");
             assertThat(Dashboard.parse(json)).isEqualTo(Dashboard.parse(Dashboard.file()));
+        }
+
+        @Test
+        void noPrometheusRuleWithoutTheMetricsServiceItsSeriesComeThrough() {
+            Chart off = Chart.render("monitoring-values.yaml", "metrics.enabled", false, "metrics.serviceMonitor.enabled", false);
+            assertThat(off.kinds()).doesNotContain("PrometheusRule", "ServiceMonitor");
+            assertThat(chart.kinds()).contains("PrometheusRule");
         }
 
         @Test
