@@ -1,6 +1,13 @@
 package io.annexgate.config;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.util.Collections;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.jetty.server.Connector;
@@ -50,6 +57,12 @@ public final class TlsReload implements ApplicationListener<WebServerInitialized
     static void reload(SslContextFactory.Server factory, SslBundle bundle) {
         SslStoreBundle stores = bundle.getStores();
         try {
+            String password = bundle.getKey().getPassword();
+            if (!keysMatchCertificates(stores.getKeyStore(), password == null ? null : password.toCharArray())) {
+                log.warn("annexgate: the HTTPS private key does not match the certificate on disk (one of the two was"
+                        + " replaced alone?); the previous certificate stays served until both match");
+                return;
+            }
             factory.reload(f -> {
                 KeyStore keys = stores.getKeyStore();
                 f.setKeyStore(keys);
@@ -64,5 +77,41 @@ public final class TlsReload implements ApplicationListener<WebServerInitialized
         } catch (Exception e) {
             log.error("annexgate: cannot serve the changed HTTPS certificate, the previous one stays: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether each private key signs what its certificate's public key verifies: Spring Boot builds a
+     * bundle from a certificate and a key that do not belong together, and Jetty would then fail
+     * every handshake.
+     */
+    static boolean keysMatchCertificates(KeyStore keys, char[] password) throws GeneralSecurityException {
+        byte[] probe = "annexgate".getBytes(StandardCharsets.US_ASCII);
+        for (String alias : Collections.list(keys.aliases())) {
+            if (!keys.isKeyEntry(alias)) {
+                continue;
+            }
+            Key key = keys.getKey(alias, password);
+            Certificate certificate = keys.getCertificate(alias);
+            String algorithm = switch (key.getAlgorithm()) {
+                case "RSA" -> "SHA256withRSA";
+                case "EC" -> "SHA256withECDSA";
+                case "Ed25519", "EdDSA" -> "Ed25519";
+                default -> null;
+            };
+            if (algorithm == null || !(key instanceof PrivateKey privateKey) || certificate == null) {
+                continue;
+            }
+            Signature sign = Signature.getInstance(algorithm);
+            sign.initSign(privateKey);
+            sign.update(probe);
+            byte[] signature = sign.sign();
+            Signature verify = Signature.getInstance(algorithm);
+            verify.initVerify(certificate.getPublicKey());
+            verify.update(probe);
+            if (!verify.verify(signature)) {
+                return false;
+            }
+        }
+        return true;
     }
 }
