@@ -1,12 +1,9 @@
 package io.annexgate.config;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.Key;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.Collections;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -80,35 +77,15 @@ public final class TlsReload implements ApplicationListener<WebServerInitialized
     }
 
     /**
-     * Whether each private key signs what its certificate's public key verifies: Spring Boot builds a
-     * bundle from a certificate and a key that do not belong together, and Jetty would then fail
-     * every handshake.
+     * Whether each private key is the one its certificate was made for: Spring Boot builds a bundle
+     * from a certificate and a key that do not belong together, and Jetty would then fail every
+     * handshake.
      */
     static boolean keysMatchCertificates(KeyStore keys, char[] password) throws GeneralSecurityException {
-        byte[] probe = "annexgate".getBytes(StandardCharsets.US_ASCII);
         for (String alias : Collections.list(keys.aliases())) {
-            if (!keys.isKeyEntry(alias)) {
-                continue;
-            }
-            Key key = keys.getKey(alias, password);
-            Certificate certificate = keys.getCertificate(alias);
-            String algorithm = switch (key.getAlgorithm()) {
-                case "RSA" -> "SHA256withRSA";
-                case "EC" -> "SHA256withECDSA";
-                case "Ed25519", "EdDSA" -> "Ed25519";
-                default -> null;
-            };
-            if (algorithm == null || !(key instanceof PrivateKey privateKey) || certificate == null) {
-                continue;
-            }
-            Signature sign = Signature.getInstance(algorithm);
-            sign.initSign(privateKey);
-            sign.update(probe);
-            byte[] signature = sign.sign();
-            Signature verify = Signature.getInstance(algorithm);
-            verify.initVerify(certificate.getPublicKey());
-            verify.update(probe);
-            if (!verify.verify(signature)) {
+            if (keys.isKeyEntry(alias) && keys.getKey(alias, password) instanceof PrivateKey key
+                    && keys.getCertificate(alias) instanceof X509Certificate certificate
+                    && !TlsFiles.matches(key, certificate)) {
                 return false;
             }
         }
