@@ -29,7 +29,7 @@ ARG GID=10001
 ARG MIN_GIT_ANNEX=10.20240731
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      ca-certificates git git-annex tini \
+      ca-certificates git git-annex openssh-client tini \
  && rm -rf /var/lib/apt/lists/* \
  && v="$(git-annex version --raw)" \
  && echo "git-annex $v" \

@@ -28,6 +28,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{- define "annexgate.labels" -}}
 helm.sh/chart: {{ include "annexgate.chart" . }}
+{{ include "annexgate.podLabels" . }}
+{{- end }}
+
+{{/* Labels of the pod template: no chart version, so a chart bump alone does not restart the pod. */}}
+{{- define "annexgate.podLabels" -}}
 {{ include "annexgate.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}

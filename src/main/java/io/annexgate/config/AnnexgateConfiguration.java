@@ -18,6 +18,7 @@ import io.annexgate.cluster.Clusters;
 import io.annexgate.service.CompositeTargetRegistry;
 import io.annexgate.service.LocalRepositories;
 import io.annexgate.service.TargetRegistry;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +26,10 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
@@ -38,6 +43,24 @@ import org.springframework.context.annotation.Primary;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AnnexgateProperties.class)
 public class AnnexgateConfiguration {
+
+    @Bean
+    TlsReload tlsReload(SslBundles sslBundles) {
+        return new TlsReload(sslBundles);
+    }
+
+    /** With --chainfile: keeps the combined certificate the SSL bundle watches in step with its sources. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(ChainedCertificate.PROPERTY)
+    ChainedCertificate chainedCertificate(ConfigurableEnvironment environment) {
+        ChainedCertificate chained = new ChainedCertificate(
+                Path.of(environment.getRequiredProperty("annexgate.tls.certfile")).toAbsolutePath(),
+                Binder.get(environment).bind("annexgate.tls.chainfiles", Bindable.listOf(String.class)).orElse(List.of())
+                        .stream().map(c -> Path.of(c).toAbsolutePath()).toList(),
+                Path.of(environment.getRequiredProperty(ChainedCertificate.PROPERTY)));
+        chained.start(5);
+        return chained;
+    }
 
     /** The JVM's clock, unless the context has another (a test's, one shared by replicas). */
     @Bean

@@ -1,9 +1,7 @@
 package io.annexgate.config;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +14,8 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Derives Spring's web server settings from {@code annexgate.*}: the API port and address, and
- * HTTPS from the PEM files p2phttp takes (a chain file is appended to the certificate).
+ * HTTPS from the PEM files p2phttp takes (a chain file is appended to the certificate), as an
+ * SSL bundle reloaded when the files change.
  */
 public class P2pHttpEnvironment implements EnvironmentPostProcessor {
 
@@ -46,28 +45,26 @@ public class P2pHttpEnvironment implements EnvironmentPostProcessor {
             TlsFiles.check(Path.of(cert), Path.of(key));
             List<String> chain = binder.bind("annexgate.tls.chainfiles", Bindable.listOf(String.class)).orElse(List.of());
             derived.put("server.ssl.enabled", "true");
-            derived.put("server.ssl.certificate", "file:" + certificateWithChain(cert, chain));
-            derived.put("server.ssl.certificate-private-key", "file:" + Path.of(key).toAbsolutePath());
+            // an SSL bundle whose files Spring Boot watches: a renewed certificate is served without a restart (TlsReload)
+            String bundle = "spring.ssl.bundle.pem." + TlsReload.BUNDLE + ".";
+            derived.put(bundle + "keystore.certificate", "file:" + certificateWithChain(cert, chain, derived));
+            derived.put(bundle + "keystore.private-key", "file:" + Path.of(key).toAbsolutePath());
+            derived.put(bundle + "reload-on-update", "true");
+            derived.put("server.ssl.bundle", TlsReload.BUNDLE);
             // probes and metrics stay plain HTTP on the management port
             derived.put("management.server.ssl.enabled", "false");
         }
         environment.getPropertySources().addFirst(new MapPropertySource(SOURCE, derived));
     }
 
-    private static Path certificateWithChain(String cert, List<String> chain) {
+    private static Path certificateWithChain(String cert, List<String> chain, Map<String, Object> derived) {
         Path certificate = Path.of(cert).toAbsolutePath();
         if (chain.isEmpty()) {
             return certificate;
         }
         try {
-            List<String> parts = new ArrayList<>();
-            parts.add(Files.readString(certificate));
-            for (String c : chain) {
-                parts.add(Files.readString(Path.of(c)));
-            }
-            Path combined = Files.createTempFile("annexgate-certificate", ".pem");
-            combined.toFile().deleteOnExit();
-            Files.writeString(combined, String.join("\n", parts));
+            Path combined = ChainedCertificate.create(certificate, chain.stream().map(c -> Path.of(c).toAbsolutePath()).toList());
+            derived.put(ChainedCertificate.PROPERTY, combined.toString());
             return combined;
         } catch (IOException e) {
             throw new StartupFailure("cannot read the certificate files: " + e.getMessage(), e);

@@ -46,7 +46,7 @@ final class TlsFiles {
     }
 
     /** Whether a signature made with {@code key} verifies with the certificate's public key. */
-    private static boolean matches(PrivateKey key, X509Certificate certificate) {
+    static boolean matches(PrivateKey key, X509Certificate certificate) {
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";

@@ -34,6 +34,7 @@ public final class AnnexgateMetrics {
     private final AtomicInteger downloadsInFlight = new AtomicInteger();
     private final Set<IntSupplier> lockCounts = ConcurrentHashMap.newKeySet();
     private final Set<IntSupplier> lockLimits = ConcurrentHashMap.newKeySet();
+    private final Set<LockUse> lockUses = ConcurrentHashMap.newKeySet();
     private final DiskGauges disks;
     private final AtomicInteger repositoriesServed = new AtomicInteger();
     private final AtomicInteger duplicatesRefused = new AtomicInteger();
@@ -74,6 +75,9 @@ public final class AnnexgateMetrics {
                 .description("Content locks held for clients").register(registry);
         Gauge.builder("annexgate.lockedfiles.limit", lockLimits, sum())
                 .description("How many content locks may be held at once").register(registry);
+        Gauge.builder("annexgate.locks.held.max.ratio", lockUses, AnnexgateMetrics::fullestRatio)
+                .description("Locks held over the locked-files limit in the fullest repository (the limit is per repository)")
+                .register(registry);
         Gauge.builder("annexgate.repositories.served", repositoriesServed, AtomicInteger::get)
                 .description("Repositories this server answers for now").register(registry);
         Gauge.builder("annexgate.repositories.refused", duplicatesRefused, AtomicInteger::get)
@@ -149,6 +153,40 @@ public final class AnnexgateMetrics {
         IntSupplier own = held::getAsInt;
         lockCounts.add(own);
         return () -> lockCounts.remove(own);
+    }
+
+    /**
+     * Adds one repository's {@code held} to {@code annexgate_locks_held} and lets its {@code held / limit}
+     * count for {@code annexgate_locks_held_max_ratio} until the returned registration is closed.
+     */
+    public Registration locksHeld(IntSupplier held, IntSupplier limit) {
+        Registration counted = locksHeld(held);
+        LockUse use = new LockUse(held, limit);
+        lockUses.add(use);
+        return () -> {
+            lockUses.remove(use);
+            counted.close();
+        };
+    }
+
+    /** One repository's locks and their limit; identity, not value, tells two apart. */
+    private static final class LockUse {
+        private final IntSupplier held;
+        private final IntSupplier limit;
+
+        LockUse(IntSupplier held, IntSupplier limit) {
+            this.held = held;
+            this.limit = limit;
+        }
+
+        double ratio() {
+            int max = limit.getAsInt();
+            return max > 0 ? (double) held.getAsInt() / max : 0;
+        }
+    }
+
+    private static double fullestRatio(Set<LockUse> uses) {
+        return uses.stream().mapToDouble(LockUse::ratio).max().orElse(0);
     }
 
     /** Records one finished API request. */

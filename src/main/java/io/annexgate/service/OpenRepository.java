@@ -52,7 +52,7 @@ final class OpenRepository implements AutoCloseable {
                 new JournalLocationLog(repository, branch, journalLock, wallClock), journalCommit::changed);
         this.target = new LocalRepositoryTarget(repository, store, contentLocks, locationLog,
                 lockRegistry, monotonicClock, wallClock, metrics);
-        this.locksHeld = metrics.locksHeld(lockRegistry::held);
+        this.locksHeld = metrics.locksHeld(lockRegistry::held, lockRegistry::limit);
     }
 
     LocalRepositoryTarget target() {

@@ -10,6 +10,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -235,7 +237,29 @@ class HelmChartTest {
         void withoutPersistenceTheRepositoriesAreOnAnEmptyDir() {
             Chart ephemeral = Chart.render(null, "persistence.enabled", false);
             assertThat(map(ephemeral.statefulSet(), "spec")).doesNotContainKey("volumeClaimTemplates");
-            assertThat(volume(ephemeral.podSpec(), "data")).containsKey("emptyDir");
+            assertThat(map(volume(ephemeral.podSpec(), "data"), "emptyDir"))
+                    .as("an unbounded emptyDir fills the node's disk").containsEntry("sizeLimit", "10Gi");
+            Chart bigger = Chart.render(null, "persistence.enabled", false, "persistence.emptyDirSizeLimit", "200Gi");
+            assertThat(map(volume(bigger.podSpec(), "data"), "emptyDir")).containsEntry("sizeLimit", "200Gi");
+        }
+
+        @Test
+        void aChartBumpAloneDoesNotRestartThePod() {
+            assertThat(map(chart.statefulSet(), "metadata", "labels")).containsKey("helm.sh/chart");
+            assertThat(map(chart.statefulSet(), "spec", "template", "metadata", "labels"))
+                    .as("the pod template changes, and the pod restarts, only with what the pod runs")
+                    .doesNotContainKey("helm.sh/chart")
+                    .containsAllEntriesOf(map(chart.statefulSet(), "spec", "selector", "matchLabels"));
+        }
+
+        @Test
+        void theDefaultSshCommandIsInstalledInTheImage() throws Exception {
+            String ssh = chart.envValues().get("ANNEXGATE_PROXY_SSHCOMMAND");
+            Map<String, String> packageOf = Map.of("ssh", "openssh-client");
+            assertThat(packageOf).as("the Debian package of the default %s", ssh).containsKey(ssh);
+            String install = Files.readString(Path.of("Dockerfile")).replace("\\\n", " ")
+                    .lines().filter(l -> l.contains("apt-get install")).findFirst().orElseThrow();
+            assertThat(install.split("\\s+")).contains(packageOf.get(ssh));
         }
     }
 
@@ -438,8 +462,9 @@ class HelmChartTest {
         void prometheusRuleHasTheAlertsTheRunbookDescribes() {
             List<Map<String, Object>> rules = PrometheusRules.rules(chart.get("PrometheusRule", FULLNAME));
             assertThat(rules).extracting(r -> r.get("alert")).containsExactlyInAnyOrder(
-                    "AnnexgateDown", "AnnexgateHighErrorRate", "AnnexgateLocksNearLimit", "AnnexgateLocksRefused",
-                    "AnnexgateProxyConnectionFailures", "AnnexgateVerificationFailures", "AnnexgateJournalNotCommitted",
+                    "AnnexgateDown", "AnnexgateAbsent", "AnnexgateHighErrorRate", "AnnexgateLocksNearLimit",
+                    "AnnexgateLocksRefused", "AnnexgateProxyConnectionFailures", "AnnexgateVerificationFailures",
+                    "AnnexgateJournalNotCommitted", "AnnexgateRepositoriesLost", "AnnexgateDiskFillingUp",
                     "AnnexgateDiskNearlyFull", "AnnexgateDiskFull");
             assertThat(rules).allSatisfy(rule -> {
                 assertThat(map(rule, "labels")).containsKey("severity").containsEntry("team", "storage");
@@ -452,7 +477,12 @@ class HelmChartTest {
                 assertThat(Metrics.namesIn(expr)).isSubsetOf(Metrics.EXPORTED);
             });
             assertThat(PrometheusRules.expr(rules, "AnnexgateLocksNearLimit"))
-                    .contains("annexgate_locks_held").contains("annexgate_lockedfiles_limit").endsWith("> 0.9");
+                    .as("the limit is per repository: the fullest one's ratio, not held over the summed limits")
+                    .contains("annexgate_locks_held_max_ratio").doesNotContain("annexgate_lockedfiles_limit").endsWith("> 0.9");
+            assertThat(PrometheusRules.expr(rules, "AnnexgateAbsent")).startsWith("absent(up{");
+            assertThat(PrometheusRules.expr(rules, "AnnexgateRepositoriesLost"))
+                    .contains("annexgate_repositories_served").contains("== 0").contains("max_over_time(");
+            assertThat(PrometheusRules.expr(rules, "AnnexgateDiskFillingUp")).contains("predict_linear(annexgate_disk_free_bytes");
             assertThat(PrometheusRules.expr(rules, "AnnexgateHighErrorRate")).contains("status=~\"5..\"");
             assertThat(PrometheusRules.expr(rules, "AnnexgateProxyConnectionFailures")).contains("annexgate_proxy_connections_failed_total");
             assertThat(PrometheusRules.expr(rules, "AnnexgateVerificationFailures")).contains("annexgate_verification_failures_total");
@@ -467,6 +497,13 @@ class HelmChartTest {
             assertThat(map(cm, "metadata", "annotations")).containsEntry("grafana_folder", "Annexgate");
             String json = (String) map(cm, "data").get("annexgate.json");
             assertThat(Dashboard.parse(json)).isEqualTo(Dashboard.parse(Dashboard.file()));
+        }
+
+        @Test
+        void noPrometheusRuleWithoutTheMetricsServiceItsSeriesComeThrough() {
+            Chart off = Chart.render("monitoring-values.yaml", "metrics.enabled", false, "metrics.serviceMonitor.enabled", false);
+            assertThat(off.kinds()).doesNotContain("PrometheusRule", "ServiceMonitor");
+            assertThat(chart.kinds()).contains("PrometheusRule");
         }
 
         @Test

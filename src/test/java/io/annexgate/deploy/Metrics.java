@@ -18,6 +18,7 @@ final class Metrics {
             "annexgate_transfers_in_flight",
             "annexgate_locks_held",
             "annexgate_lockedfiles_limit",
+            "annexgate_locks_held_max_ratio",
             "annexgate_locks_refused_total",
             "annexgate_verification_failures_total",
             "annexgate_journal_commit_failures_total",

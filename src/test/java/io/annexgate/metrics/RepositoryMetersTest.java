@@ -84,4 +84,19 @@ class RepositoryMetersTest {
         three.close();
         assertThat(registry.get("annexgate.locks.held").gauge().value()).isEqualTo(3);
     }
+
+    @Test
+    void theFullestRepositorysRatioIsExportedNotTheSumsRatio() {
+        AnnexgateMetrics metrics = new AnnexgateMetrics(registry);
+        AnnexgateMetrics.Registration full = metrics.locksHeld(() -> 95, () -> 100);
+        for (int i = 0; i < 1999; i++) {
+            metrics.locksHeld(() -> 0, () -> 100);
+        }
+
+        assertThat(registry.get("annexgate.locks.held.max.ratio").gauge().value()).isEqualTo(0.95);
+        assertThat(registry.get("annexgate.locks.held.max.ratio").gauge().getId().getTags()).isEmpty();
+        full.close();
+        assertThat(registry.get("annexgate.locks.held.max.ratio").gauge().value()).isZero();
+        assertThat(registry.get("annexgate.locks.held").gauge().value()).isZero();
+    }
 }
