@@ -85,13 +85,13 @@ class InterruptedClientsTest {
 
             await().atMost(Duration.ofMinutes(1)).until(() ->
                     AnnexgateServer.sum(server.prometheus(), "annexgate_transfers_in_flight", "") == 0);
-            assertThat(AnnexgateServer.sum(server.prometheus(), "annexgate_locks_held", "")).isEqualTo(POLLS);
+            assertThat(AnnexgateServer.sum(server.prometheus(), "annexgate_locks_held{", "")).isEqualTo(POLLS);
             unlock.countDown();
             for (CompletableFuture<HttpResponse<String>> poll : polls) {
                 assertThat(poll.get().statusCode()).isEqualTo(200);
             }
             await().atMost(Duration.ofMinutes(1)).until(() ->
-                    AnnexgateServer.sum(server.prometheus(), "annexgate_locks_held", "") == 0);
+                    AnnexgateServer.sum(server.prometheus(), "annexgate_locks_held{", "") == 0);
         }
     }
 

@@ -164,6 +164,21 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** The names of the server process's threads, from /proc/PID/task/TID/comm. */
+    public List<String> threadNames() {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            return tasks.map(task -> {
+                try {
+                    return Files.readString(task.resolve("comm")).strip();
+                } catch (IOException e) {
+                    return "(gone)";
+                }
+            }).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A field of /proc/PID/status as a number, e.g. {@code Threads} or {@code VmRSS} (in kB). */
     public long status(String field) {
         try {

@@ -47,7 +47,7 @@ class KeepLockedTakeoverTest {
     }
 
     private static double locksHeld() {
-        return AnnexgateServer.sum(server.prometheus(), "annexgate_locks_held", "");
+        return AnnexgateServer.sum(server.prometheus(), "annexgate_locks_held{", "");
     }
 
     private static String put(String text) {
