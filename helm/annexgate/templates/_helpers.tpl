@@ -88,6 +88,27 @@ progress, then a margin for committing journals and exiting.
 {{- end }}
 {{- end }}
 
+{{/*
+A server value renamed to camelCase: (list $ "newName" "oldname"). The old name, when
+set, is used in its place (NOTES.txt says it is deprecated).
+*/}}
+{{- define "annexgate.serverValue" -}}
+{{- $server := (index . 0).Values.server }}
+{{- $old := get $server (index . 2) }}
+{{- if kindIs "invalid" $old }}
+{{- get $server (index . 1) }}
+{{- else }}
+{{- $old }}
+{{- end }}
+{{- end }}
+
+{{/* The server values renamed to camelCase, old name → new name. */}}
+{{- define "annexgate.renamedServerValues" -}}
+lockedfiles: lockedFiles
+proxyconnections: proxyConnections
+clusterjobs: clusterJobs
+{{- end }}
+
 {{- define "annexgate.shutdownMarginSeconds" -}}
 10
 {{- end }}

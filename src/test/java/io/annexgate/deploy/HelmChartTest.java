@@ -8,10 +8,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -161,6 +164,57 @@ class HelmChartTest {
                 .set("terminationGracePeriodSeconds", 300);
         assertThat(install.call().getOutput()).contains("DEPRECATED: terminationGracePeriodSeconds is now shutdown.gracePeriodSeconds");
         assertThat(notes(null)).doesNotContain("DEPRECATED");
+    }
+
+    @Test
+    void everyValueNameIsCamelCaseBesidesTheDeprecatedOnes() throws Exception {
+        JsonNode schema = JsonMapper.builder().build().readTree(Files.readString(Chart.DIR.resolve("values.schema.json")));
+        List<String> names = new ArrayList<>();
+        List<String> deprecated = new ArrayList<>();
+        valueNames(schema, "", names, deprecated);
+        assertThat(names).isNotEmpty().allSatisfy(name ->
+                assertThat(name.substring(name.lastIndexOf('.') + 1)).as(name).matches("[a-z][a-zA-Z0-9]*")
+                        .satisfies(last -> assertThat(last.equals(last.toLowerCase()) && last.length() > 8
+                                && !SINGLE_WORDS.contains(last)).as("%s looks like words run together", name).isFalse()));
+        assertThat(deprecated).containsExactlyInAnyOrder("server.lockedfiles", "server.proxyconnections",
+                "server.clusterjobs", "terminationGracePeriodSeconds");
+    }
+
+    /** The value names that are one long lower-case word: a word, or git-annex's own option name (wideopen). */
+    private static final List<String> SINGLE_WORDS = List.of("repository", "annotations", "persistence", "tolerations",
+            "permissions", "readiness", "resources", "dashboard", "namespace", "wideopen");
+
+    /** The value names the schema declares (its properties, not the keys of free-form maps such as labels). */
+    private static void valueNames(JsonNode schema, String prefix, List<String> names, List<String> deprecated) {
+        for (var property : schema.path("properties").properties()) {
+            String name = prefix + property.getKey();
+            if (property.getValue().path("description").asString("").startsWith("Deprecated")) {
+                deprecated.add(name);
+                continue;
+            }
+            names.add(name);
+            valueNames(property.getValue(), name + ".", names, deprecated);
+            valueNames(property.getValue().path("items"), name + "[].", names, deprecated);
+        }
+    }
+
+    @Test
+    void theServerValuesUnderTheirOldNamesStillWork() {
+        Chart old = Chart.render(null, "server.lockedfiles", 300, "server.proxyconnections", 0, "server.clusterjobs", 3,
+                "server.lockedFiles", 50);
+        assertThat(old.envValues()).as("an explicit old value wins over the new one")
+                .containsEntry("ANNEXGATE_LOCKEDFILES", "300")
+                .containsEntry("ANNEXGATE_PROXYCONNECTIONS", "0")
+                .containsEntry("ANNEXGATE_CLUSTERJOBS", "3");
+        assertThat(Chart.render(null, "server.lockedFiles", 50, "server.proxyConnections", 2, "server.clusterJobs", 4)
+                .envValues()).containsEntry("ANNEXGATE_LOCKEDFILES", "50")
+                .containsEntry("ANNEXGATE_PROXYCONNECTIONS", "2")
+                .containsEntry("ANNEXGATE_CLUSTERJOBS", "4");
+        var install = new Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(NAMESPACE).clientOnly().dryRun()
+                .set("server.lockedfiles", 300).set("server.clusterjobs", 3);
+        assertThat(install.call().getOutput()).contains("DEPRECATED: server.lockedfiles is now server.lockedFiles")
+                .contains("DEPRECATED: server.clusterjobs is now server.clusterJobs")
+                .doesNotContain("server.proxyconnections");
     }
 
     @Test
@@ -541,7 +595,9 @@ class HelmChartTest {
                 Arguments.of("replicaCount", 3),
                 Arguments.of("server.mode", "cluster"),
                 Arguments.of("server.port", 70000),
+                Arguments.of("server.lockedFiles", 0),
                 Arguments.of("server.lockedfiles", 0),
+                Arguments.of("server.proxyConnections", -1),
                 Arguments.of("server.proxyIdleTimeout", "five minutes"),
                 Arguments.of("server.proxyCaFile", "relative/ca.pem"),
                 Arguments.of("auth.users[0].name", "al-ice"),
