@@ -82,6 +82,21 @@ class DocumentationTest {
     }
 
     @Test
+    void runbookSaysWhatIngressNginxNeedsBeyondTheChartsAnnotations() throws IOException {
+        String doc = Files.readString(KUBERNETES_DOC);
+        int start = doc.indexOf("\n## Long requests through ingress-nginx\n");
+        assertThat(start).isNotNegative();
+        String section = doc.substring(start, doc.indexOf("\n## ", start + 1));
+        Map<String, Object> annotations = Chart.map(Chart.render(null, "ingress.enabled", true)
+                .get("Ingress", Chart.FULLNAME), "metadata", "annotations");
+        assertThat(annotations).isNotEmpty();
+        assertThat(annotations.keySet()).allSatisfy(a -> assertThat(section).contains("| `" + a + "` |"));
+        // What no annotation sets, and why a keeplocked cut anyway loses no data.
+        assertThat(section).contains("**`client-body-timeout`**").contains("**`worker-shutdown-timeout`**")
+                .contains("`.rtm`").contains("10 minutes");
+    }
+
+    @Test
     void chartReadmeDescribesEveryValue() throws IOException {
         Map<String, Object> values = new Yaml(new SafeConstructor(new LoaderOptions()))
                 .load(Files.readString(Chart.DIR.resolve("values.yaml")));

@@ -288,6 +288,26 @@ class HelmChartTest {
         }
 
         @Test
+        void anIngressLetsKeeplockedAndUploadsThroughIngressNginx() {
+            Map<String, Object> annotations = map(Chart.render(null, "ingress.enabled", true)
+                    .get("Ingress", FULLNAME), "metadata", "annotations");
+            assertThat(annotations)
+                    .containsEntry("nginx.ingress.kubernetes.io/proxy-request-buffering", "off")
+                    .containsEntry("nginx.ingress.kubernetes.io/proxy-buffering", "off")
+                    .containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "0")
+                    .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
+                    .containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600");
+            // An annotation given explicitly wins; without the nginx annotations none is added.
+            assertThat(map(Chart.render(null, "ingress.enabled", true,
+                    "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-read-timeout", "86400")
+                    .get("Ingress", FULLNAME), "metadata", "annotations"))
+                    .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "86400")
+                    .containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600");
+            assertThat(map(Chart.render(null, "ingress.enabled", true, "ingress.nginxAnnotations", false)
+                    .get("Ingress", FULLNAME), "metadata")).doesNotContainKey("annotations");
+        }
+
+        @Test
         void withoutPersistenceTheRepositoriesAreOnAnEmptyDir() {
             Chart ephemeral = Chart.render(null, "persistence.enabled", false);
             assertThat(map(ephemeral.statefulSet(), "spec")).doesNotContainKey("volumeClaimTemplates");
