@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static io.annexgate.deploy.Chart.FULLNAME;
@@ -250,7 +253,9 @@ class HelmChartTest {
                     .containsEntry("ANNEXGATE_PROXY_IDLETIMEOUT", "5m")
                     .containsEntry("ANNEXGATE_PROXY_SSHCOMMAND", "ssh")
                     .containsEntry("ANNEXGATE_CLUSTERJOBS", "1")
-                    .containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError")
+                    .containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC"
+                            + " -XX:ActiveProcessorCount=1 -XX:MaxDirectMemorySize=128m -XX:ErrorFile=/tmp/hs_err_pid%p.log"
+                            + " -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/tmp/annexgate-heap.hprof")
                     .doesNotContainKeys("ANNEXGATE_REPOSITORY", "ANNEXGATE_JOBS", "ANNEXGATE_AUTH_WIDEOPEN", "ANNEXGATE_PROXY_CAFILE",
                             "ANNEXGATE_AUTH_AUTHENV", "ANNEXGATE_TLS_CERTFILE");
             assertThat(chart.container()).containsEntry("workingDir", "/data/repos");
@@ -285,6 +290,62 @@ class HelmChartTest {
             Chart blocking = Chart.render(null, "podDisruptionBudget.minAvailable", 1);
             assertThat(map(blocking.get("PodDisruptionBudget", FULLNAME), "spec"))
                     .containsEntry("minAvailable", 1).doesNotContainKey("maxUnavailable");
+        }
+
+        @Test
+        void requestsEqualLimitsForGuaranteedQos() {
+            Map<String, Object> resources = map(chart.container(), "resources");
+            assertThat(map(resources, "limits")).containsKeys("cpu", "memory");
+            assertThat(map(resources, "requests")).isEqualTo(map(resources, "limits"));
+        }
+
+        @Test
+        void theJvmChoosesItsCollectorAndKeepsDumpsOffTheRepositoriesVolume() {
+            List<String> options = List.of(chart.envValues().get("JDK_JAVA_OPTIONS").split(" "));
+            assertThat(options).containsOnlyOnce("-XX:+UseParallelGC")
+                    .contains("-XX:+HeapDumpOnOutOfMemoryError", "-XX:+ExitOnOutOfMemoryError")
+                    .anyMatch(o -> o.matches("-XX:MaxDirectMemorySize=\\d+[kmg]"));
+            Map<String, String> mounts = volumeMounts(chart.container());
+            for (String flag : List.of("-XX:ErrorFile=", "-XX:HeapDumpPath=")) {
+                String path = options.stream().filter(o -> o.startsWith(flag)).findFirst()
+                        .orElseThrow(() -> new AssertionError(flag + " missing from " + options)).substring(flag.length());
+                // On the /tmp emptyDir (writable with a read-only root, kept over a container restart).
+                assertThat(path).startsWith("/tmp/");
+                assertThat(mounts.get("/tmp")).isEqualTo("tmp");
+                assertThat(path).doesNotStartWith((String) chart.container().get("workingDir"));
+            }
+            assertThat(Chart.<Map<String, Object>>list(chart.podSpec(), "volumes"))
+                    .anySatisfy(v -> assertThat(v).containsEntry("name", "tmp").containsKey("emptyDir"));
+        }
+
+        @Test
+        void theImageRunsTheJvmAsTheChartDoes() throws Exception {
+            Matcher env = Pattern.compile("JDK_JAVA_OPTIONS=\"([^\"]*)\"").matcher(Files.readString(Path.of("Dockerfile")));
+            assertThat(env.find()).as("JDK_JAVA_OPTIONS in the Dockerfile").isTrue();
+            List<String> image = List.of(env.group(1).split(" "));
+            List<String> chartOptions = List.of(chart.envValues().get("JDK_JAVA_OPTIONS").split(" "));
+            // The same collector, direct memory limit and dump paths; the heap percentage and processor count are the chart's.
+            assertThat(image).containsAll(chartOptions.stream()
+                    .filter(o -> !o.startsWith("-XX:MaxRAMPercentage=") && !o.startsWith("-XX:ActiveProcessorCount=")).toList());
+        }
+
+        @ParameterizedTest
+        @CsvSource({"1, 1", "2, 2", "500m, 1", "1500m, 2", "2000m, 2", "0.5, 1", "2.5, 3", "64, 64"})
+        void theProcessorCountIsTheCpuLimitRoundedUp(String limit, int processors) {
+            String options = Chart.render(null, "resources.limits.cpu", limit).envValues().get("JDK_JAVA_OPTIONS");
+            assertThat(options).contains(" -XX:ActiveProcessorCount=" + processors + " ");
+        }
+
+        @Test
+        void withoutACpuLimitTheJvmCountsTheNodesProcessorsAndAnExtraCollectorReplacesTheChosenOne() {
+            assertThat(Chart.render(null, "resources.limits.cpu", null).envValues().get("JDK_JAVA_OPTIONS"))
+                    .doesNotContain("ActiveProcessorCount");
+            String options = Chart.render(null, "jvm.extraOptions", "-XX:+UseZGC -XX:ActiveProcessorCount=4")
+                    .envValues().get("JDK_JAVA_OPTIONS");
+            assertThat(options).doesNotContain("UseParallelGC").contains("-XX:+UseZGC")
+                    .endsWith("-XX:ActiveProcessorCount=4");
+            assertThat(Chart.render(null, "jvm.gc", "G1GC").envValues().get("JDK_JAVA_OPTIONS")).contains(" -XX:+UseG1GC ")
+                    .doesNotContain("ParallelGC");
         }
 
         @Test
@@ -450,7 +511,9 @@ class HelmChartTest {
                     .containsEntry("ANNEXGATE_PROXY_CAFILE", "/etc/annexgate/ca/ca.pem")
                     .containsEntry("ANNEXGATE_AUTH_UNAUTHREADONLY", "true")
                     .containsEntry("ANNEXGATE_AUTH_UNAUTHNOLOCKING", "true")
-                    .containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC");
+                    .containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
+                            + " -XX:ActiveProcessorCount=1 -XX:MaxDirectMemorySize=128m -XX:ErrorFile=/tmp/hs_err_pid%p.log"
+                            + " -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/tmp/annexgate-heap.hprof -XX:+UseG1GC");
         }
 
         @Test
@@ -623,6 +686,8 @@ class HelmChartTest {
                 Arguments.of("auth.users[0].name", "al-ice"),
                 Arguments.of("auth.users[0].permissions", "admin"),
                 Arguments.of("jvm.maxRAMPercentage", 120),
+                Arguments.of("jvm.gc", "CMS"),
+                Arguments.of("jvm.maxDirectMemorySize", "128Mi"),
                 Arguments.of("service.type", "ExternalName"),
                 Arguments.of("metrics.prometheusRule.errorRatio", 5),
                 Arguments.of("shutdown.gracePeriodSeconds", 15),
