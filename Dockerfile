@@ -50,7 +50,11 @@ COPY --from=build /build/layers/snapshot-dependencies/ ./
 COPY --from=build /build/layers/application/ ./
 
 # The JVM heap is sized from the container's memory limit; the rest is left to
-# the git and git-annex child processes, thread stacks and metaspace.
+# direct buffers (capped), the git and git-annex child processes, thread stacks
+# and metaspace. The collector is chosen (ParallelGC, as bin/annexgate), not left
+# to the JVM's guess from the machine; the JVM counts processors from the CPU
+# limit itself. A crash log or heap dump goes to /tmp, never to the
+# repositories: mount something writable there (the Helm chart's emptyDir).
 # GIT_CONFIG_*: repositories on a volume may belong to another uid
 # (safe.directory), and commits to the git-annex branch need an identity
 # even when the uid has no passwd entry.
@@ -58,7 +62,7 @@ ENV LANG=C.UTF-8 \
     JAVA_HOME=/opt/java/openjdk \
     PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     HOME=/home/annexgate \
-    JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=60.0 -XX:+ExitOnOutOfMemoryError" \
+    JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=60.0 -XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC -XX:MaxDirectMemorySize=128m -XX:ErrorFile=/tmp/hs_err_pid%p.log -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/tmp/annexgate-heap.hprof" \
     ANNEXGATE_PORT=9417 \
     MANAGEMENT_SERVER_PORT=9416 \
     MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED=true \

@@ -88,6 +88,62 @@ progress, then a margin for committing journals and exiting.
 {{- end }}
 {{- end }}
 
+{{/*
+A server value renamed to camelCase: (list $ "newName" "oldname"). The old name, when
+set, is used in its place (NOTES.txt says it is deprecated).
+*/}}
+{{- define "annexgate.serverValue" -}}
+{{- $server := (index . 0).Values.server }}
+{{- $old := get $server (index . 2) }}
+{{- if kindIs "invalid" $old }}
+{{- get $server (index . 1) }}
+{{- else }}
+{{- $old }}
+{{- end }}
+{{- end }}
+
+{{/* The server values renamed to camelCase, old name → new name. */}}
+{{- define "annexgate.renamedServerValues" -}}
+lockedfiles: lockedFiles
+proxyconnections: proxyConnections
+clusterjobs: clusterJobs
+{{- end }}
+
+{{/*
+The JVM's options (JDK_JAVA_OPTIONS). jvm.extraOptions come last, so that a flag repeated there
+wins; a collector chosen there replaces jvm.gc (two would stop the JVM).
+*/}}
+{{- define "annexgate.jvmOptions" -}}
+{{- $j := .Values.jvm }}
+{{- $opts := list (printf "-XX:MaxRAMPercentage=%v" $j.maxRAMPercentage) "-XX:+ExitOnOutOfMemoryError" }}
+{{- if not (regexMatch "-XX:\\+Use[A-Za-z0-9]+GC\\b" (default "" $j.extraOptions)) }}
+{{- $opts = append $opts (printf "-XX:+Use%s" $j.gc) }}
+{{- end }}
+{{- with (include "annexgate.activeProcessorCount" .) }}
+{{- $opts = append $opts (printf "-XX:ActiveProcessorCount=%s" .) }}
+{{- end }}
+{{- $opts = append $opts (printf "-XX:MaxDirectMemorySize=%s" $j.maxDirectMemorySize) }}
+{{- $opts = concat $opts (list "-XX:ErrorFile=/tmp/hs_err_pid%p.log" "-XX:+HeapDumpOnOutOfMemoryError" "-XX:HeapDumpPath=/tmp/annexgate-heap.hprof") }}
+{{- with $j.extraOptions }}
+{{- $opts = append $opts (trim .) }}
+{{- end }}
+{{- join " " $opts }}
+{{- end }}
+
+{{/* The CPU limit rounded up to whole processors, at least 1; empty without a CPU limit. */}}
+{{- define "annexgate.activeProcessorCount" -}}
+{{- $cpu := toString (dig "limits" "cpu" "" (default dict .Values.resources)) }}
+{{- if $cpu }}
+{{- $cores := 0.0 }}
+{{- if hasSuffix "m" $cpu }}
+{{- $cores = divf (float64 (trimSuffix "m" $cpu)) 1000 }}
+{{- else }}
+{{- $cores = float64 $cpu }}
+{{- end }}
+{{- max 1 (int (ceil $cores)) }}
+{{- end }}
+{{- end }}
+
 {{- define "annexgate.shutdownMarginSeconds" -}}
 10
 {{- end }}

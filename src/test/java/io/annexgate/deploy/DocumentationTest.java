@@ -1,5 +1,6 @@
 package io.annexgate.deploy;
 
+import io.annexgate.protocol.Endpoint;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -61,6 +62,38 @@ class DocumentationTest {
         dashboard.path("templating").path("list").forEach(v -> variables.add(v.path("name").asString()));
         assertThat(variables).contains("datasource", "namespace", "pod");
         assertThat(exprs).allSatisfy(e -> assertThat(e).contains("namespace=\"$namespace\"").contains("pod=~\"$pod\""));
+    }
+
+    @Test
+    void latencyQuantilesLeaveOutTheRequestsThatOutlastTheLastBucket() throws IOException {
+        // keeplocked lasts as long as the lock is held, get and put as long as the body takes: past the
+        // timer's last finite bucket (30 s), where a quantile can only say 30 s.
+        String longRequests = String.join("|", Endpoint.KEEPLOCKED.label(), Endpoint.GET.label(),
+                Endpoint.LEGACY_GET.label(), Endpoint.PUT.label());
+        List<String> exprs = Dashboard.expressions(Dashboard.parse(Dashboard.file()));
+        List<String> quantiles = exprs.stream()
+                .filter(e -> e.contains("histogram_quantile") && e.contains("annexgate_requests_seconds_bucket")).toList();
+        assertThat(quantiles).isNotEmpty()
+                .allSatisfy(e -> assertThat(e).contains("endpoint!~\"" + longRequests + "\""));
+        // They get a panel of their own, from the sum and count, which are not capped.
+        assertThat(exprs).anySatisfy(e -> assertThat(e)
+                .contains("annexgate_requests_seconds_sum{").contains("annexgate_requests_seconds_count{")
+                .contains("endpoint=~\"" + longRequests + "\"").doesNotContain("histogram_quantile"));
+    }
+
+    @Test
+    void runbookSaysWhatIngressNginxNeedsBeyondTheChartsAnnotations() throws IOException {
+        String doc = Files.readString(KUBERNETES_DOC);
+        int start = doc.indexOf("\n## Long requests through ingress-nginx\n");
+        assertThat(start).isNotNegative();
+        String section = doc.substring(start, doc.indexOf("\n## ", start + 1));
+        Map<String, Object> annotations = Chart.map(Chart.render(null, "ingress.enabled", true)
+                .get("Ingress", Chart.FULLNAME), "metadata", "annotations");
+        assertThat(annotations).isNotEmpty();
+        assertThat(annotations.keySet()).allSatisfy(a -> assertThat(section).contains("| `" + a + "` |"));
+        // What no annotation sets, and why a keeplocked cut anyway loses no data.
+        assertThat(section).contains("**`client-body-timeout`**").contains("**`worker-shutdown-timeout`**")
+                .contains("`.rtm`").contains("10 minutes");
     }
 
     @Test

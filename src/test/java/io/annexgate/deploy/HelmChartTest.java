@@ -6,15 +6,21 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static io.annexgate.deploy.Chart.FULLNAME;
@@ -164,6 +170,57 @@ class HelmChartTest {
     }
 
     @Test
+    void everyValueNameIsCamelCaseBesidesTheDeprecatedOnes() throws Exception {
+        JsonNode schema = JsonMapper.builder().build().readTree(Files.readString(Chart.DIR.resolve("values.schema.json")));
+        List<String> names = new ArrayList<>();
+        List<String> deprecated = new ArrayList<>();
+        valueNames(schema, "", names, deprecated);
+        assertThat(names).isNotEmpty().allSatisfy(name ->
+                assertThat(name.substring(name.lastIndexOf('.') + 1)).as(name).matches("[a-z][a-zA-Z0-9]*")
+                        .satisfies(last -> assertThat(last.equals(last.toLowerCase()) && last.length() > 8
+                                && !SINGLE_WORDS.contains(last)).as("%s looks like words run together", name).isFalse()));
+        assertThat(deprecated).containsExactlyInAnyOrder("server.lockedfiles", "server.proxyconnections",
+                "server.clusterjobs", "terminationGracePeriodSeconds");
+    }
+
+    /** The value names that are one long lower-case word: a word, or git-annex's own option name (wideopen). */
+    private static final List<String> SINGLE_WORDS = List.of("repository", "annotations", "persistence", "tolerations",
+            "permissions", "readiness", "resources", "dashboard", "namespace", "wideopen");
+
+    /** The value names the schema declares (its properties, not the keys of free-form maps such as labels). */
+    private static void valueNames(JsonNode schema, String prefix, List<String> names, List<String> deprecated) {
+        for (var property : schema.path("properties").properties()) {
+            String name = prefix + property.getKey();
+            if (property.getValue().path("description").asString("").startsWith("Deprecated")) {
+                deprecated.add(name);
+                continue;
+            }
+            names.add(name);
+            valueNames(property.getValue(), name + ".", names, deprecated);
+            valueNames(property.getValue().path("items"), name + "[].", names, deprecated);
+        }
+    }
+
+    @Test
+    void theServerValuesUnderTheirOldNamesStillWork() {
+        Chart old = Chart.render(null, "server.lockedfiles", 300, "server.proxyconnections", 0, "server.clusterjobs", 3,
+                "server.lockedFiles", 50);
+        assertThat(old.envValues()).as("an explicit old value wins over the new one")
+                .containsEntry("ANNEXGATE_LOCKEDFILES", "300")
+                .containsEntry("ANNEXGATE_PROXYCONNECTIONS", "0")
+                .containsEntry("ANNEXGATE_CLUSTERJOBS", "3");
+        assertThat(Chart.render(null, "server.lockedFiles", 50, "server.proxyConnections", 2, "server.clusterJobs", 4)
+                .envValues()).containsEntry("ANNEXGATE_LOCKEDFILES", "50")
+                .containsEntry("ANNEXGATE_PROXYCONNECTIONS", "2")
+                .containsEntry("ANNEXGATE_CLUSTERJOBS", "4");
+        var install = new Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(NAMESPACE).clientOnly().dryRun()
+                .set("server.lockedfiles", 300).set("server.clusterjobs", 3);
+        assertThat(install.call().getOutput()).contains("DEPRECATED: server.lockedfiles is now server.lockedFiles")
+                .contains("DEPRECATED: server.clusterjobs is now server.clusterJobs")
+                .doesNotContain("server.proxyconnections");
+    }
+
+    @Test
     void aGracePeriodWithNoTimeLeftForTheServerIsRefused() {
         assertThatThrownBy(() -> Chart.render(null, "shutdown.gracePeriodSeconds", 20))
                 .hasMessageContaining("values don't meet the specifications of the schema")
@@ -196,7 +253,9 @@ class HelmChartTest {
                     .containsEntry("ANNEXGATE_PROXY_IDLETIMEOUT", "5m")
                     .containsEntry("ANNEXGATE_PROXY_SSHCOMMAND", "ssh")
                     .containsEntry("ANNEXGATE_CLUSTERJOBS", "1")
-                    .containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError")
+                    .containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC"
+                            + " -XX:ActiveProcessorCount=1 -XX:MaxDirectMemorySize=128m -XX:ErrorFile=/tmp/hs_err_pid%p.log"
+                            + " -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/tmp/annexgate-heap.hprof")
                     .doesNotContainKeys("ANNEXGATE_REPOSITORY", "ANNEXGATE_JOBS", "ANNEXGATE_AUTH_WIDEOPEN", "ANNEXGATE_PROXY_CAFILE",
                             "ANNEXGATE_AUTH_AUTHENV", "ANNEXGATE_TLS_CERTFILE");
             assertThat(chart.container()).containsEntry("workingDir", "/data/repos");
@@ -231,6 +290,82 @@ class HelmChartTest {
             Chart blocking = Chart.render(null, "podDisruptionBudget.minAvailable", 1);
             assertThat(map(blocking.get("PodDisruptionBudget", FULLNAME), "spec"))
                     .containsEntry("minAvailable", 1).doesNotContainKey("maxUnavailable");
+        }
+
+        @Test
+        void requestsEqualLimitsForGuaranteedQos() {
+            Map<String, Object> resources = map(chart.container(), "resources");
+            assertThat(map(resources, "limits")).containsKeys("cpu", "memory");
+            assertThat(map(resources, "requests")).isEqualTo(map(resources, "limits"));
+        }
+
+        @Test
+        void theJvmChoosesItsCollectorAndKeepsDumpsOffTheRepositoriesVolume() {
+            List<String> options = List.of(chart.envValues().get("JDK_JAVA_OPTIONS").split(" "));
+            assertThat(options).containsOnlyOnce("-XX:+UseParallelGC")
+                    .contains("-XX:+HeapDumpOnOutOfMemoryError", "-XX:+ExitOnOutOfMemoryError")
+                    .anyMatch(o -> o.matches("-XX:MaxDirectMemorySize=\\d+[kmg]"));
+            Map<String, String> mounts = volumeMounts(chart.container());
+            for (String flag : List.of("-XX:ErrorFile=", "-XX:HeapDumpPath=")) {
+                String path = options.stream().filter(o -> o.startsWith(flag)).findFirst()
+                        .orElseThrow(() -> new AssertionError(flag + " missing from " + options)).substring(flag.length());
+                // On the /tmp emptyDir (writable with a read-only root, kept over a container restart).
+                assertThat(path).startsWith("/tmp/");
+                assertThat(mounts.get("/tmp")).isEqualTo("tmp");
+                assertThat(path).doesNotStartWith((String) chart.container().get("workingDir"));
+            }
+            assertThat(Chart.<Map<String, Object>>list(chart.podSpec(), "volumes"))
+                    .anySatisfy(v -> assertThat(v).containsEntry("name", "tmp").containsKey("emptyDir"));
+        }
+
+        @Test
+        void theImageRunsTheJvmAsTheChartDoes() throws Exception {
+            Matcher env = Pattern.compile("JDK_JAVA_OPTIONS=\"([^\"]*)\"").matcher(Files.readString(Path.of("Dockerfile")));
+            assertThat(env.find()).as("JDK_JAVA_OPTIONS in the Dockerfile").isTrue();
+            List<String> image = List.of(env.group(1).split(" "));
+            List<String> chartOptions = List.of(chart.envValues().get("JDK_JAVA_OPTIONS").split(" "));
+            // The same collector, direct memory limit and dump paths; the heap percentage and processor count are the chart's.
+            assertThat(image).containsAll(chartOptions.stream()
+                    .filter(o -> !o.startsWith("-XX:MaxRAMPercentage=") && !o.startsWith("-XX:ActiveProcessorCount=")).toList());
+        }
+
+        @ParameterizedTest
+        @CsvSource({"1, 1", "2, 2", "500m, 1", "1500m, 2", "2000m, 2", "0.5, 1", "2.5, 3", "64, 64"})
+        void theProcessorCountIsTheCpuLimitRoundedUp(String limit, int processors) {
+            String options = Chart.render(null, "resources.limits.cpu", limit).envValues().get("JDK_JAVA_OPTIONS");
+            assertThat(options).contains(" -XX:ActiveProcessorCount=" + processors + " ");
+        }
+
+        @Test
+        void withoutACpuLimitTheJvmCountsTheNodesProcessorsAndAnExtraCollectorReplacesTheChosenOne() {
+            assertThat(Chart.render(null, "resources.limits.cpu", null).envValues().get("JDK_JAVA_OPTIONS"))
+                    .doesNotContain("ActiveProcessorCount");
+            String options = Chart.render(null, "jvm.extraOptions", "-XX:+UseZGC -XX:ActiveProcessorCount=4")
+                    .envValues().get("JDK_JAVA_OPTIONS");
+            assertThat(options).doesNotContain("UseParallelGC").contains("-XX:+UseZGC")
+                    .endsWith("-XX:ActiveProcessorCount=4");
+            assertThat(Chart.render(null, "jvm.gc", "G1GC").envValues().get("JDK_JAVA_OPTIONS")).contains(" -XX:+UseG1GC ")
+                    .doesNotContain("ParallelGC");
+        }
+
+        @Test
+        void anIngressLetsKeeplockedAndUploadsThroughIngressNginx() {
+            Map<String, Object> annotations = map(Chart.render(null, "ingress.enabled", true)
+                    .get("Ingress", FULLNAME), "metadata", "annotations");
+            assertThat(annotations)
+                    .containsEntry("nginx.ingress.kubernetes.io/proxy-request-buffering", "off")
+                    .containsEntry("nginx.ingress.kubernetes.io/proxy-buffering", "off")
+                    .containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "0")
+                    .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
+                    .containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600");
+            // An annotation given explicitly wins; without the nginx annotations none is added.
+            assertThat(map(Chart.render(null, "ingress.enabled", true,
+                    "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-read-timeout", "86400")
+                    .get("Ingress", FULLNAME), "metadata", "annotations"))
+                    .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "86400")
+                    .containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600");
+            assertThat(map(Chart.render(null, "ingress.enabled", true, "ingress.nginxAnnotations", false)
+                    .get("Ingress", FULLNAME), "metadata")).doesNotContainKey("annotations");
         }
 
         @Test
@@ -376,7 +511,9 @@ class HelmChartTest {
                     .containsEntry("ANNEXGATE_PROXY_CAFILE", "/etc/annexgate/ca/ca.pem")
                     .containsEntry("ANNEXGATE_AUTH_UNAUTHREADONLY", "true")
                     .containsEntry("ANNEXGATE_AUTH_UNAUTHNOLOCKING", "true")
-                    .containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC");
+                    .containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
+                            + " -XX:ActiveProcessorCount=1 -XX:MaxDirectMemorySize=128m -XX:ErrorFile=/tmp/hs_err_pid%p.log"
+                            + " -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/tmp/annexgate-heap.hprof -XX:+UseG1GC");
         }
 
         @Test
@@ -541,12 +678,16 @@ class HelmChartTest {
                 Arguments.of("replicaCount", 3),
                 Arguments.of("server.mode", "cluster"),
                 Arguments.of("server.port", 70000),
+                Arguments.of("server.lockedFiles", 0),
                 Arguments.of("server.lockedfiles", 0),
+                Arguments.of("server.proxyConnections", -1),
                 Arguments.of("server.proxyIdleTimeout", "five minutes"),
                 Arguments.of("server.proxyCaFile", "relative/ca.pem"),
                 Arguments.of("auth.users[0].name", "al-ice"),
                 Arguments.of("auth.users[0].permissions", "admin"),
                 Arguments.of("jvm.maxRAMPercentage", 120),
+                Arguments.of("jvm.gc", "CMS"),
+                Arguments.of("jvm.maxDirectMemorySize", "128Mi"),
                 Arguments.of("service.type", "ExternalName"),
                 Arguments.of("metrics.prometheusRule.errorRatio", 5),
                 Arguments.of("shutdown.gracePeriodSeconds", 15),
