@@ -64,6 +64,9 @@ class IdleRepositoryTest {
         RawApi api = new RawApi(server, repo.uuid());
         assertThat(api.post("v4", "lockcontent", "key", key, "clientuuid", RawApi.CLIENT).text()).contains("\"locked\":true");
 
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(this::open);
+        // idle for over the 1 s limit, sweep after sweep: still open, since it holds the lock
+        long sweeps = repositories.idleSweeps();
+        await().atMost(Duration.ofSeconds(30)).until(() -> repositories.idleSweeps() >= sweeps + 4);
+        assertThat(open()).as("open while it holds a lock").isTrue();
     }
 }

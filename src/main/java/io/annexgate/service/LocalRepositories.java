@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,7 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
     private final Clock wallClock;
     private final AnnexgateMetrics metrics;
     private final Duration closeIdleAfter;
+    private final AtomicLong idleSweeps = new AtomicLong();
     private final int jobs;
     /** Shared by every repository: {@code --cpus} bounds hashing server-wide. */
     private final TransferSlots hashing;
@@ -148,6 +150,7 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
 
     /** Closes the open state of repositories idle for {@code closeIdleAfter}. */
     private void closeIdle() {
+        idleSweeps.incrementAndGet();
         long idleNanos = closeIdleAfter.toNanos();
         for (ServedRepository s : served.values()) {
             try {
@@ -158,6 +161,11 @@ public final class LocalRepositories implements TargetRegistry, AutoCloseable {
                 log.warn("closing idle {} failed: {}", s.repository().gitDir(), e.toString());
             }
         }
+    }
+
+    /** How many times the idle sweep has started: a test can wait for sweeps instead of for time. */
+    public long idleSweeps() {
+        return idleSweeps.get();
     }
 
     /** Whether the repository with {@code uuid} is served and its state open now. */
