@@ -8,6 +8,7 @@ import io.annexgate.repository.LocationLogContent;
 import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.AnnexgateServer;
 import io.annexgate.testing.Command;
+import io.annexgate.testing.IndexLockHolder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,17 +141,8 @@ class JournalCommitTest {
 
     @Test
     void aCommitBlockedByAnotherProcessesIndexLockIsCountedRetriedAndLosesNothing() throws Exception {
-        Path indexLock = served.dir().resolve(".git/annex/index.lock");
-        ProcessBuilder holder = new ProcessBuilder("git", "commit", "--all", "--allow-empty", "-q")
-                .directory(served.dir().toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        holder.environment().putAll(Command.environment());
-        holder.environment().put("GIT_INDEX_FILE", served.dir().resolve(".git/annex/index").toString());
-        holder.environment().put("GIT_EDITOR", "sleep 600 #");
-        Process git = holder.start();
         String key;
-        try {
-            await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(indexLock));
+        try (IndexLockHolder git = IndexLockHolder.hold(served.dir(), served.dir().resolve(".git"))) {
             key = client.add("blocked.txt", "blocked\n".getBytes(StandardCharsets.UTF_8));
             client.annex("copy", "--to", "origin", "blocked.txt");
 
@@ -158,10 +150,7 @@ class JournalCommitTest {
                     "annexgate_journal_commit_failures_total", "") >= 1);
             assertThat(journalEmpty()).isFalse();
             assertThat(onBranch(key)).doesNotContain(" 1 " + served.uuid());
-            assertThat(indexLock).exists();
-        } finally {
-            git.destroy();
-            git.waitFor();
+            assertThat(git.indexLock()).exists();
         }
         // the retry commits it once the other process has let go
         await().atMost(Duration.ofMinutes(1)).until(() -> onBranch(key).contains(" 1 " + served.uuid()));

@@ -138,9 +138,7 @@ class RaceTest {
                     // still locked: a second remove is refused
                     assertThat(api.post("v4", "remove", "key", key, "clientuuid", RawApi.CLIENT).text())
                             .contains("\"removed\":false");
-                    String lockId = answers.get(0).text().replaceAll(".*\"lockid\":\"([^\"]+)\".*", "$1");
-                    api.keepLocked(lockId, () -> new java.io.ByteArrayInputStream("{\"unlock\":true}\n".getBytes()))
-                            .get();
+                    api.unlock(answers.get(0).lockId());
                 } else if (removed) {
                     removeWon++;
                     assertThat(present).isFalse();
@@ -176,9 +174,7 @@ class RaceTest {
                 assertThat(log.says(key)).as("round %d: the location log agrees", round).isEqualTo(present);
                 if (answers.get(1).text().contains("\"locked\":true")) {
                     assertThat(gone).as("round %d: a locked object was removed", round).isFalse();
-                    String lockId = answers.get(1).text().replaceAll(".*\"lockid\":\"([^\"]+)\".*", "$1");
-                    api.keepLocked(lockId, () -> new java.io.ByteArrayInputStream("{\"unlock\":true}\n".getBytes()))
-                            .get();
+                    api.unlock(answers.get(1).lockId());
                 }
                 if (gone) {
                     removed++;

@@ -7,7 +7,6 @@ import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.Keys;
 import io.annexgate.testing.RawApi;
 import io.annexgate.testing.ServerProcess;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,9 +150,7 @@ class SoakTest {
                     answer = api.post("v4", "lockcontent", "key", stored.get(random.nextInt(stored.size())),
                             "clientuuid", RawApi.CLIENT);
                     if (answer.text().contains("\"locked\":true")) {
-                        String lockId = answer.text().replaceAll(".*\"lockid\":\"([^\"]+)\".*", "$1");
-                        int unlocked = api.keepLocked(lockId, () -> new ByteArrayInputStream(
-                                "{\"unlock\":true}\n".getBytes(StandardCharsets.UTF_8))).get().statusCode();
+                        int unlocked = api.unlock(answer.lockId()).statusCode();
                         if (unlocked != 200) {
                             errors.add("keeplocked " + unlocked);
                         }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.annexgate.protocol.Key;
 import io.annexgate.testing.AnnexRepo;
 import io.annexgate.testing.Command;
+import io.annexgate.testing.IndexLockHolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -156,17 +157,9 @@ class JournalCommitterTest {
 
     @Test
     void anIndexLockHeldByARealGitProcessIsWaitedOutNeverRemovedAndTheJournalStays() throws Exception {
-        Path indexLock = repository.annexDir().resolve("index.lock");
-        // git commit --all holds the lock on the index it commits while its editor runs
-        ProcessBuilder holder = new ProcessBuilder("git", "commit", "--all", "--allow-empty", "-q")
-                .directory(served.dir().toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        holder.environment().putAll(Command.environment());
-        holder.environment().put("GIT_INDEX_FILE", repository.branchIndex().toString());
-        holder.environment().put("GIT_EDITOR", "sleep 600 #");
-        Process git = holder.start();
-        try {
-            await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(indexLock));
+        Path indexLock;
+        try (IndexLockHolder git = IndexLockHolder.hold(served.dir(), repository.gitDir())) {
+            indexLock = git.indexLock();
             log.record(KEY, repository.uuid(), true);
             String before = served.git("rev-parse", "git-annex").strip();
 
@@ -176,11 +169,8 @@ class JournalCommitterTest {
             assertThat(git.isAlive()).isTrue();
             assertThat(journal()).isNotEmpty();
             assertThat(served.git("rev-parse", "git-annex").strip()).isEqualTo(before);
-        } finally {
-            git.destroy();
-            git.waitFor();
         }
-        await().atMost(Duration.ofMinutes(1)).until(() -> !Files.exists(indexLock));
+        assertThat(indexLock).doesNotExist();
 
         assertThat(committer.commit()).isEqualTo(JournalCommitter.Outcome.COMMITTED);
         assertThat(served.git("show", "git-annex:" + path(KEY))).contains(" 1 " + repository.uuid().value());

@@ -130,6 +130,12 @@ public final class RawApi {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A keeplocked that asks at once to unlock {@code lockId}, as a client done with it does; waits for the answer. */
+    public HttpResponse<String> unlock(String lockId) {
+        return keepLocked(lockId, () -> new java.io.ByteArrayInputStream(
+                "{\"unlock\":true}\n".getBytes(StandardCharsets.UTF_8))).join();
+    }
+
     /**
      * A GET written straight to the socket, for paths {@link URI} refuses (raw {@code [ ]}, as the
      * git-annex client sends them); answers the status line's code and the body after the headers.
