@@ -254,11 +254,15 @@ public final class JournalCommitter {
         return configured == null || configured.isBlank() ? DEFAULT_MESSAGE : configured;
     }
 
+    /**
+     * Records in {@code annex/index.lck} that the index matches {@code committed}. The index is
+     * forced first: after a crash, index.lck never names a commit the index on disk does not match
+     * (a stale index taken for current would drop the journal lines it lacks from the next commit).
+     */
     private void writeIndexStatus(ObjectId committed) throws IOException {
-        Path tmp = repository.annexDir().resolve("index.lck.annexgate-tmp");
-        Files.writeString(tmp, committed.name() + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, repository.branchIndexStatus(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Fsync.file(repository.branchIndex());
+        Fsync.replace(repository.annexDir().resolve("index.lck.annexgate-tmp"), repository.branchIndexStatus(),
+                (committed.name() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private static void deleteIfUnchanged(Staged s) throws IOException {

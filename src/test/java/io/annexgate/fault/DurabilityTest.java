@@ -77,6 +77,10 @@ class DurabilityTest {
         int refForced = first(lines, refMoved, l -> l.contains("fsync(") && l.endsWith("/refs/heads>) = 0"));
         assertThat(objectForced).isLessThan(refMoved);
         assertThat(refForced).isLessThan(journalDeleted);
+        // annex/index.lck names the new commit only once the index it describes is on the disk
+        int statusRenamed = first(lines, refMoved, l -> l.contains("rename") && l.contains("/annex/index.lck\""));
+        int indexForced = last(lines, statusRenamed, l -> l.contains("fsync(") && l.endsWith("/annex/index>) = 0"));
+        assertThat(indexForced).isGreaterThan(refMoved);
     }
 
     /** The last line before {@code before} that matches. */
